@@ -1,0 +1,157 @@
+//! `kind = "duplicated-word"`: a word typed twice (`政府信息信息公开`, `的的`).
+//!
+//! Without a word segmenter, a repeated run of 2–4 Chinese characters
+//! (`XYXY`) is flagged, and single characters only when they are function
+//! words listed in the pack (`的的`, `了了`), since many single characters
+//! legitimately double (常常, 人人). Numerals (`二〇二〇`) are never flagged.
+
+use std::collections::HashSet;
+
+use super::{Context, Sink};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::pack::schema::RuleSpec;
+use crate::pack::{PackError, PackSource};
+use crate::report::BlockKind;
+
+#[derive(Clone, Debug)]
+pub struct DuplicatedWord {
+    single_chars: HashSet<char>,
+    min_chars: usize,
+    max_chars: usize,
+    allow: HashSet<String>,
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{3134F}' | '\u{F900}'..='\u{FAFF}')
+}
+
+fn is_numeral(c: char) -> bool {
+    "〇零一二三四五六七八九十百千万亿两".contains(c)
+}
+
+impl DuplicatedWord {
+    pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<DuplicatedWord, PackError> {
+        let min_chars = spec.min_chars.unwrap_or(2);
+        let max_chars = spec.max_chars.unwrap_or(4);
+        if min_chars < 2 || max_chars < min_chars {
+            return Err(PackError::at(
+                src,
+                spec.id.span().start,
+                format!(
+                    "规则 “{}”：min-chars 至少为 2，且不大于 max-chars（单字重复用 single-chars 列出）",
+                    spec.id.get_ref()
+                ),
+            ));
+        }
+        Ok(DuplicatedWord {
+            single_chars: spec.single_chars.as_deref().unwrap_or("").chars().collect(),
+            min_chars,
+            max_chars,
+            allow: spec.allow.iter().flatten().cloned().collect(),
+        })
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        for block in &cx.report.blocks {
+            if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_)) {
+                continue;
+            }
+            let text = cx.slice(&block.range);
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                match self.repeat_at(&chars, i) {
+                    Some(len) => {
+                        let start = block.range.start + chars[i + len].0;
+                        let end = block.range.start
+                            + chars.get(i + 2 * len).map_or(text.len(), |&(b, _)| b);
+                        let word = &cx.text[start..end];
+                        let message = sink.message(&[("word", word)]);
+                        let fix = Fix::new(
+                            format!("删除重复的“{word}”"),
+                            Applicability::Unsafe,
+                            vec![Edit::delete(start..end)],
+                        );
+                        sink.report(start..end, message, Vec::new(), Some(fix));
+                        i += 2 * len;
+                    }
+                    None => i += 1,
+                }
+            }
+        }
+    }
+
+    /// The length of a word repeated at `i`, longest first.
+    fn repeat_at(&self, chars: &[(usize, char)], i: usize) -> Option<usize> {
+        let han = |k: usize| chars.get(k).is_some_and(|&(_, c)| is_han(c));
+        for len in (self.min_chars..=self.max_chars).rev() {
+            if i + 2 * len > chars.len() || !(i..i + 2 * len).all(han) {
+                continue;
+            }
+            let first = &chars[i..i + len];
+            let second = &chars[i + len..i + 2 * len];
+            if first.iter().map(|c| c.1).ne(second.iter().map(|c| c.1)) {
+                continue;
+            }
+            if first.iter().all(|&(_, c)| is_numeral(c)) {
+                continue;
+            }
+            let doubled: String = chars[i..i + 2 * len].iter().map(|c| c.1).collect();
+            if self.allow.contains(&doubled) {
+                continue;
+            }
+            return Some(len);
+        }
+        let (_, c) = *chars.get(i)?;
+        let (_, next) = *chars.get(i + 1)?;
+        (c == next && self.single_chars.contains(&c)).then_some(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{check_rule, fixed};
+
+    const RULE: &str = r#"
+id = "duplicated-word"
+kind = "duplicated-word"
+severity = "warning"
+message = "词语重复：“{word}”"
+single-chars = "的了在和与及对为"
+allow = ["研究研究"]
+"#;
+
+    #[test]
+    fn repeated_two_character_word() {
+        let text = "以提高群众对政府信息信息公开的认识。";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range.clone()], "信息");
+        assert_eq!(found[0].message, "词语重复：“信息”");
+        assert_eq!(fixed(text, &found[0]), "以提高群众对政府信息公开的认识。");
+    }
+
+    #[test]
+    fn listed_function_character() {
+        let found = check_rule(RULE, "公开的的信息");
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn legitimate_repetitions_are_silent() {
+        for text in [
+            "常常开展培训，人人参与。",
+            "二〇二〇年工作要点",
+            "要研究研究再定。",
+            "信息公开，公开信息。",
+            "11件申请",
+        ] {
+            assert!(check_rule(RULE, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn tables_are_not_checked() {
+        assert!(check_rule(RULE, "项目 | 信息信息 | 3\n规章 | 0 | 0\n").is_empty());
+    }
+}

@@ -1,0 +1,114 @@
+//! The one entry point both front ends call: text in, findings out.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{CompiledRule, Context};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::pack::{Applied, PackSet};
+use crate::regime::Regime;
+use crate::report::Report;
+
+/// A configuration's setting for one rule or a whole pack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    Severity(Severity),
+}
+
+/// What the user (configuration, command line) says about this check.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// The report year, when the user states it (overrides detection).
+    pub year: Option<u16>,
+    /// Packs to apply whatever their selectors say.
+    pub packs: Vec<String>,
+    /// Settings keyed by full rule id (`cn/regulation-name`) or pack id
+    /// (`gbt`); a rule's own id wins over its pack's.
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+/// What the report was recognised as.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportSummary {
+    pub issuer: Option<String>,
+    pub year: Option<u16>,
+    pub regime: Option<Regime>,
+    /// Ids of the packs applied, outermost (national) first.
+    pub packs: Vec<String>,
+}
+
+/// The result of checking one text.
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: Report,
+    pub summary: ReportSummary,
+    /// Why each pack was applied.
+    pub applied: Vec<Applied>,
+    /// The rules that were in effect (after layering and configuration).
+    pub rules: Vec<Arc<CompiledRule>>,
+    /// Sorted by position, then rule id.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses `text` and runs every rule in effect for it. The error is an
+/// unknown pack id in `options.packs`.
+pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outcome, String> {
+    let report = Report::parse(text);
+    let issuer = report.meta.issuer.as_ref().map(|(name, _)| name.as_str());
+    let year = options
+        .year
+        .or_else(|| report.meta.year.as_ref().map(|y| y.value));
+    let applied = packs
+        .select(issuer, text, &options.packs)
+        .map_err(|id| format!("未知的规则包 “{id}”"))?;
+    let rule_set = packs.rule_set(&applied);
+    let rules: Vec<Arc<CompiledRule>> = rule_set
+        .rules
+        .iter()
+        .filter_map(|rule| configured(rule, &options.rules))
+        .collect();
+
+    let cx = Context::new(text, &report, year, issuer);
+    let mut diagnostics = Vec::new();
+    for rule in &rules {
+        if rule.condition.holds(year, issuer) {
+            rule.run(&cx, &mut diagnostics);
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.rule.id).cmp(&(b.range.start, b.range.end, &b.rule.id))
+    });
+    let summary = ReportSummary {
+        issuer: issuer.map(str::to_owned),
+        year,
+        regime: year.map(Regime::for_year),
+        packs: rule_set.packs.clone(),
+    };
+    Ok(Outcome {
+        report,
+        summary,
+        applied,
+        rules,
+        diagnostics,
+    })
+}
+
+/// Applies the configuration's setting for a rule (its own, else its pack's).
+fn configured(
+    rule: &Arc<CompiledRule>,
+    settings: &BTreeMap<String, RuleSetting>,
+) -> Option<Arc<CompiledRule>> {
+    let setting = settings
+        .get(&rule.info.id)
+        .or_else(|| settings.get(&rule.info.provenance.pack));
+    match setting {
+        None => Some(rule.clone()),
+        Some(RuleSetting::Off) => None,
+        Some(RuleSetting::Severity(s)) => Some(Arc::new(rule.overridden(
+            Some(*s),
+            None,
+            "配置文件 xxgk.toml".to_owned(),
+        ))),
+    }
+}

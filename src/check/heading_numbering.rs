@@ -1,0 +1,274 @@
+//! `kind = "heading-numbering"`: the ordinals of sibling headings must run
+//! 一、二、三… (or （一）（二）…, 1. 2. …) from one, without gaps or repeats.
+//!
+//! One pattern gets its own finding: a sub-level written with the parent
+//! level's marker, which shows as the sequence restarting at 一 (seed-style
+//! `一、概述 / 一、… 二、… 三、… / 二、主动公开`). Renumbering that run to
+//! 一…七 would be wrong; the fix turns the run into （一）（二）（三）.
+
+use std::ops::Range;
+
+use super::{Context, Sink};
+use crate::diagnostic::{Applicability, Edit, Fix, Related};
+use crate::pack::schema::RuleSpec;
+use crate::report::{Heading, MarkerKind, Section};
+use crate::text::to_chinese_number;
+
+#[derive(Clone, Debug)]
+pub struct HeadingNumbering {
+    level_message: String,
+}
+
+const DEFAULT_LEVEL_MESSAGE: &str =
+    "“{heading}”重新从“{found}”开始编号：疑似下级标题误用了本级序号，下级标题应写作“{expected}”";
+
+impl HeadingNumbering {
+    pub(super) fn compile(spec: &RuleSpec) -> HeadingNumbering {
+        HeadingNumbering {
+            level_message: spec
+                .level_message
+                .clone()
+                .unwrap_or_else(|| DEFAULT_LEVEL_MESSAGE.to_owned()),
+        }
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        self.siblings(cx, sink, &cx.report.outline);
+        for section in cx.report.sections() {
+            self.siblings(cx, sink, &section.children);
+        }
+    }
+
+    /// Checks one list of sibling sections, each marker style on its own.
+    fn siblings(&self, cx: &Context, sink: &mut Sink, sections: &[Section]) {
+        let headings: Vec<&Heading> = sections
+            .iter()
+            .filter_map(|s| cx.report.heading(s.heading))
+            .filter(|h| h.ordinal.is_some())
+            .collect();
+        let mut kinds: Vec<MarkerKind> = headings.iter().map(|h| h.marker).collect();
+        kinds.dedup();
+        kinds.sort();
+        kinds.dedup();
+        for kind in kinds {
+            let run: Vec<&Heading> = headings.iter().copied().filter(|h| h.marker == kind).collect();
+            self.sequence(cx, sink, &run);
+        }
+    }
+
+    fn sequence(&self, cx: &Context, sink: &mut Sink, run: &[&Heading]) {
+        let mut expected = 1;
+        let mut i = 0;
+        while i < run.len() {
+            let heading = run[i];
+            let found = heading.ordinal.unwrap_or(0);
+            if found == 1 && expected > 1 {
+                // A restart: the sub-level run lasts while it counts on and
+                // does not pick up the outer sequence instead.
+                let mut end = i + 1;
+                while end < run.len() {
+                    let n = run[end].ordinal.unwrap_or(0);
+                    let nested_next = (end - i + 1) as u32;
+                    if n == nested_next {
+                        end += 1;
+                    } else {
+                        break;
+                    }
+                }
+                self.report_level_reuse(cx, sink, &run[i..end], run[i - 1]);
+                i = end;
+                continue;
+            }
+            if found != expected {
+                self.report_wrong_ordinal(cx, sink, heading, expected, (i > 0).then(|| run[i - 1]));
+            }
+            expected = found.max(1) + 1;
+            i += 1;
+        }
+    }
+
+    fn report_wrong_ordinal(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        heading: &Heading,
+        expected: u32,
+        previous: Option<&Heading>,
+    ) {
+        let ordinal = ordinal_range(cx.text, heading);
+        let found_text = cx.slice(&ordinal).to_owned();
+        let expected_text = render_like(&found_text, expected);
+        let message = sink.message(&[
+            ("heading", cx.heading_label(heading)),
+            ("found", &found_text),
+            ("expected", &expected_text),
+        ]);
+        let related = previous
+            .map(|p| Related {
+                range: label_range(p),
+                message: "上一个同级标题".to_owned(),
+            })
+            .into_iter()
+            .collect();
+        let fix = Fix::new(
+            format!("将序号改为“{expected_text}”"),
+            Applicability::Unsafe,
+            vec![Edit::replace(ordinal.clone(), expected_text)],
+        );
+        sink.report(label_range(heading), message, related, Some(fix));
+    }
+
+    fn report_level_reuse(&self, cx: &Context, sink: &mut Sink, run: &[&Heading], parent: &Heading) {
+        let first = run[0];
+        let Some(child_marker) = child_marker(first.marker) else {
+            return;
+        };
+        let edits = run
+            .iter()
+            .map(|h| {
+                let n = h.ordinal.unwrap_or(1);
+                Edit::replace(h.marker_range.clone(), child_marker(n))
+            })
+            .collect();
+        let found = cx.slice(&ordinal_range(cx.text, first)).to_owned();
+        let message = self
+            .level_message
+            .replace("{heading}", cx.heading_label(first))
+            .replace("{found}", &found)
+            .replace("{expected}", &child_marker(1));
+        let fix = Fix::new(
+            format!(
+                "将这 {} 个标题改为下级序号（{}…）",
+                run.len(),
+                child_marker(1)
+            ),
+            Applicability::Unsafe,
+            edits,
+        );
+        let related = vec![Related {
+            range: label_range(parent),
+            message: "疑似的上级标题".to_owned(),
+        }];
+        sink.report(label_range(first), message, related, Some(fix));
+    }
+}
+
+/// The marker style one level below `kind` (GB/T 9704-2012 §7.3.3).
+fn child_marker(kind: MarkerKind) -> Option<fn(u32) -> String> {
+    match kind {
+        MarkerKind::Part => Some(|n| format!("{}、", to_chinese_number(n))),
+        MarkerKind::ChineseComma => Some(|n| format!("（{}）", to_chinese_number(n))),
+        MarkerKind::ChineseParen => Some(|n| format!("{n}.")),
+        MarkerKind::ArabicDot => Some(|n| format!("（{n}）")),
+        MarkerKind::ArabicParen | MarkerKind::Markdown => None,
+    }
+}
+
+fn label_range(h: &Heading) -> Range<usize> {
+    h.marker_range.start..h.title_range.end.max(h.marker_range.end)
+}
+
+/// The bytes of the ordinal inside a heading's marker (`四` in `四、`, `12` in
+/// `12.`).
+fn ordinal_range(text: &str, h: &Heading) -> Range<usize> {
+    let marker = text.get(h.marker_range.clone()).unwrap_or("");
+    let is_ordinal_char = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十".contains(c);
+    let mut start = None;
+    let mut end = 0;
+    for (i, c) in marker.char_indices() {
+        if is_ordinal_char(c) {
+            start.get_or_insert(i);
+            end = i + c.len_utf8();
+        } else if start.is_some() {
+            break;
+        }
+    }
+    match start {
+        Some(s) => h.marker_range.start + s..h.marker_range.start + end,
+        None => h.marker_range.clone(),
+    }
+}
+
+/// `n` written in the same numerals as `like` (Arabic or Chinese).
+fn render_like(like: &str, n: u32) -> String {
+    if like.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+        n.to_string()
+    } else {
+        to_chinese_number(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{check_rule, fixed};
+
+    const RULE: &str = r#"
+id = "heading-numbering"
+kind = "heading-numbering"
+severity = "warning"
+message = "“{heading}”序号应为“{expected}”"
+"#;
+
+    #[test]
+    fn consecutive_numbering_is_silent() {
+        let text = "一、概述\n（一）主动公开\n（二）依申请公开\n二、其他\n1.内容\n2.形式\n";
+        assert!(check_rule(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn gap_is_found_with_a_renumbering_fix() {
+        let text = "一、概述\n正文。\n二、主动公开\n正文。\n四、依申请公开\n正文。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "“四、依申请公开”序号应为“三”");
+        assert_eq!(&text[found[0].related[0].range.clone()], "二、主动公开");
+        assert_eq!(
+            fixed(text, &found[0]),
+            "一、概述\n正文。\n二、主动公开\n正文。\n三、依申请公开\n正文。\n"
+        );
+    }
+
+    #[test]
+    fn repeat_is_found_once() {
+        let text = "（一）甲\n（二）乙\n（二）丙\n（三）丁\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "“（二）丙”序号应为“三”");
+    }
+
+    #[test]
+    fn arabic_numbering_keeps_arabic_digits() {
+        let text = "1.甲\n3.乙\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(fixed(text, &found[0]), "1.甲\n2.乙\n");
+    }
+
+    #[test]
+    fn sub_level_written_with_parent_markers() {
+        let text = "一、概 述\n概述正文。\n一、健全组织\n正文。\n二、完善机制\n正文。\n三、用好载体\n正文。\n二、主动公开情况\n正文。\n三、依申请公开情况\n正文。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = &found[0];
+        assert_eq!(&text[d.range.clone()], "一、健全组织");
+        assert!(d.message.contains("（一）"), "{}", d.message);
+        assert_eq!(&text[d.related[0].range.clone()], "一、概 述");
+        assert_eq!(
+            fixed(text, d),
+            "一、概 述\n概述正文。\n（一）健全组织\n正文。\n（二）完善机制\n正文。\n（三）用好载体\n正文。\n二、主动公开情况\n正文。\n三、依申请公开情况\n正文。\n"
+        );
+    }
+
+    #[test]
+    fn numbering_restarts_under_each_parent() {
+        let text = "篇1\n一、概述\n正文。\n二、其他\n正文。\n篇2\n一、概述\n正文。\n";
+        assert!(check_rule(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn first_sibling_not_starting_at_one() {
+        let text = "二、主动公开\n正文。\n三、依申请公开\n正文。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "“二、主动公开”序号应为“一”");
+    }
+}

@@ -1,0 +1,425 @@
+//! The rule kinds and the engine that runs a pack's rules over a report.
+//!
+//! Each rule kind — the fixed vocabulary packs choose from — lives in its own
+//! file: its compiled form (built from the pack's TOML at load time), its
+//! checker, and its tests. A rule's id leads to its pack file under `rules/`;
+//! its `kind` leads to `src/check/<kind>.rs`.
+//!
+//! Architecture invariant: nothing here does I/O or knows of LSP or the CLI.
+
+mod duplicated_paragraph;
+mod duplicated_word;
+mod empty_section;
+mod engine;
+mod heading_numbering;
+mod metadata;
+mod pattern;
+mod required_sections;
+mod required_text;
+#[cfg(test)]
+mod testing;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::diagnostic::{Basis, Diagnostic, Fix, Provenance, Related, RuleInfo, Severity};
+use crate::pack::schema::{KindName, RuleSpec, SeveritySpec};
+use crate::pack::{PackError, PackSource, compile_regex};
+use crate::regime::Regime;
+use crate::report::Report;
+
+pub use engine::{CheckOptions, Outcome, ReportSummary, RuleSetting, check};
+
+/// A rule ready to run.
+#[derive(Clone, Debug)]
+pub struct CompiledRule {
+    pub info: Arc<RuleInfo>,
+    /// The message template.
+    pub message: String,
+    pub condition: Condition,
+    pub kind: Kind,
+    /// Changes made by other layers, e.g. `北京市（beijing）：…`.
+    pub overrides: Vec<String>,
+}
+
+/// A rule's conditions on the report (`when` in the pack).
+#[derive(Clone, Debug, Default)]
+pub struct Condition {
+    regimes: Vec<Regime>,
+    year_from: Option<u16>,
+    year_to: Option<u16>,
+    issuer: Vec<Regex>,
+    issuer_not: Vec<Regex>,
+}
+
+impl Condition {
+    /// Whether the rule runs on a report of this year and issuer. A rule
+    /// conditioned on the year (or the issuer) does not run when the year
+    /// (or the issuer) is unknown.
+    pub fn holds(&self, year: Option<u16>, issuer: Option<&str>) -> bool {
+        let year_bound =
+            !self.regimes.is_empty() || self.year_from.is_some() || self.year_to.is_some();
+        if year_bound {
+            let Some(year) = year else { return false };
+            if !self.regimes.is_empty() && !self.regimes.contains(&Regime::for_year(year)) {
+                return false;
+            }
+            if self.year_from.is_some_and(|from| year < from)
+                || self.year_to.is_some_and(|to| year > to)
+            {
+                return false;
+            }
+        }
+        if !self.issuer.is_empty() {
+            let Some(issuer) = issuer else { return false };
+            if !self.issuer.iter().any(|re| re.is_match(issuer)) {
+                return false;
+            }
+        }
+        if let Some(issuer) = issuer
+            && self.issuer_not.iter().any(|re| re.is_match(issuer))
+        {
+            return false;
+        }
+        true
+    }
+
+    /// A short description for `xxgk rules`, e.g. `2007 制度；2014 年起`.
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.regimes.is_empty() {
+            let names: Vec<&str> = self.regimes.iter().map(|r| r.as_str()).collect();
+            parts.push(format!("适用制度 {}", names.join("/")));
+        }
+        match (self.year_from, self.year_to) {
+            (Some(from), Some(to)) => parts.push(format!("{from}—{to} 年度")),
+            (Some(from), None) => parts.push(format!("{from} 年度起")),
+            (None, Some(to)) => parts.push(format!("至 {to} 年度")),
+            (None, None) => {}
+        }
+        if !self.issuer.is_empty() {
+            let names: Vec<&str> = self.issuer.iter().map(|r| r.as_str()).collect();
+            parts.push(format!("发布机关匹配 {}", names.join(" 或 ")));
+        }
+        if !self.issuer_not.is_empty() {
+            let names: Vec<&str> = self.issuer_not.iter().map(|r| r.as_str()).collect();
+            parts.push(format!("发布机关不匹配 {}", names.join(" 或 ")));
+        }
+        (!parts.is_empty()).then(|| parts.join("；"))
+    }
+}
+
+/// The compiled parameters of each rule kind.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    Pattern(pattern::Pattern),
+    RequiredText(required_text::RequiredText),
+    RequiredSections(required_sections::RequiredSections),
+    HeadingNumbering(heading_numbering::HeadingNumbering),
+    EmptySection(empty_section::EmptySection),
+    DuplicatedWord(duplicated_word::DuplicatedWord),
+    DuplicatedParagraph(duplicated_paragraph::DuplicatedParagraph),
+    Metadata(metadata::Metadata),
+}
+
+impl Kind {
+    /// The kind-specific fields each kind accepts (TOML names).
+    fn accepts(kind: KindName) -> &'static [&'static str] {
+        match kind {
+            KindName::Pattern => &[
+                "pattern",
+                "literals",
+                "scope",
+                "exclude",
+                "replace",
+                "translate",
+                "swap",
+                "fix-safe",
+                "fix-title",
+            ],
+            KindName::RequiredText => &["pattern", "literals", "scope", "insert", "fix-title"],
+            KindName::RequiredSections => &["sections", "order-message"],
+            KindName::HeadingNumbering => &["level-message"],
+            KindName::EmptySection => &[],
+            KindName::DuplicatedWord => &["single-chars", "min-chars", "max-chars", "allow"],
+            KindName::DuplicatedParagraph => &["min-chars"],
+            KindName::Metadata => &["field"],
+        }
+    }
+
+    fn compile(src: &PackSource, spec: &RuleSpec) -> Result<Kind, PackError> {
+        Ok(match spec.kind {
+            KindName::Pattern => Kind::Pattern(pattern::Pattern::compile(src, spec)?),
+            KindName::RequiredText => {
+                Kind::RequiredText(required_text::RequiredText::compile(src, spec)?)
+            }
+            KindName::RequiredSections => {
+                Kind::RequiredSections(required_sections::RequiredSections::compile(src, spec)?)
+            }
+            KindName::HeadingNumbering => {
+                Kind::HeadingNumbering(heading_numbering::HeadingNumbering::compile(spec))
+            }
+            KindName::EmptySection => Kind::EmptySection(empty_section::EmptySection),
+            KindName::DuplicatedWord => {
+                Kind::DuplicatedWord(duplicated_word::DuplicatedWord::compile(src, spec)?)
+            }
+            KindName::DuplicatedParagraph => Kind::DuplicatedParagraph(
+                duplicated_paragraph::DuplicatedParagraph::compile(spec),
+            ),
+            KindName::Metadata => Kind::Metadata(metadata::Metadata::compile(src, spec)?),
+        })
+    }
+
+    /// Whether findings of this kind can carry a fix.
+    fn fixable(&self) -> bool {
+        match self {
+            Kind::Pattern(p) => p.has_fix(),
+            Kind::RequiredText(r) => r.has_fix(),
+            Kind::RequiredSections(_)
+            | Kind::HeadingNumbering(_)
+            | Kind::DuplicatedWord(_)
+            | Kind::DuplicatedParagraph(_) => true,
+            Kind::EmptySection(_) | Kind::Metadata(_) => false,
+        }
+    }
+
+    fn run(&self, cx: &Context, sink: &mut Sink) {
+        match self {
+            Kind::Pattern(k) => k.run(cx, sink),
+            Kind::RequiredText(k) => k.run(cx, sink),
+            Kind::RequiredSections(k) => k.run(cx, sink),
+            Kind::HeadingNumbering(k) => k.run(cx, sink),
+            Kind::EmptySection(k) => k.run(cx, sink),
+            Kind::DuplicatedWord(k) => k.run(cx, sink),
+            Kind::DuplicatedParagraph(k) => k.run(cx, sink),
+            Kind::Metadata(k) => k.run(cx, sink),
+        }
+    }
+}
+
+fn severity(spec: SeveritySpec) -> Severity {
+    match spec {
+        SeveritySpec::Error => Severity::Error,
+        SeveritySpec::Warning => Severity::Warning,
+        SeveritySpec::Info => Severity::Info,
+        SeveritySpec::Hint => Severity::Hint,
+    }
+}
+
+impl CompiledRule {
+    /// Validates and compiles one rule of a pack.
+    pub fn compile(
+        src: &PackSource,
+        spec: &RuleSpec,
+        id: String,
+        provenance: &Provenance,
+    ) -> Result<CompiledRule, PackError> {
+        let at = spec.id.span().start;
+        let accepted = Kind::accepts(spec.kind);
+        if let Some(field) = spec
+            .kind_fields()
+            .into_iter()
+            .find(|f| !accepted.contains(f))
+        {
+            return Err(PackError::at(
+                src,
+                at,
+                format!(
+                    "规则 “{}”（kind = \"{}\"）不接受字段 {field}；此类规则可用的字段：{}",
+                    spec.id.get_ref(),
+                    spec.kind.as_str(),
+                    if accepted.is_empty() {
+                        "无".to_owned()
+                    } else {
+                        accepted.join("、")
+                    }
+                ),
+            ));
+        }
+        let kind = Kind::compile(src, spec)?;
+        let when = spec.when.as_ref();
+        let patterns = |list: Option<&Vec<toml::Spanned<String>>>, what: &str| {
+            list.into_iter()
+                .flatten()
+                .map(|p| compile_regex(src, p, what))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let condition = Condition {
+            regimes: when.map(|w| w.regime.clone()).unwrap_or_default(),
+            year_from: when.and_then(|w| w.year_from),
+            year_to: when.and_then(|w| w.year_to),
+            issuer: patterns(when.map(|w| &w.issuer), "when.issuer 中的模式")?,
+            issuer_not: patterns(when.map(|w| &w.issuer_not), "when.issuer-not 中的模式")?,
+        };
+        let examples = spec.examples.as_ref();
+        let info = RuleInfo {
+            id,
+            kind: spec.kind.as_str(),
+            severity: severity(spec.severity),
+            summary: spec.summary.clone().unwrap_or_else(|| {
+                // A summary without the per-finding placeholders.
+                let mut s = spec.message.clone();
+                while let (Some(a), Some(b)) = (s.find('{'), s.find('}')) {
+                    if b < a {
+                        break;
+                    }
+                    s.replace_range(a..=b, "…");
+                }
+                s
+            }),
+            description: spec.description.clone(),
+            basis: spec.basis.as_ref().map(|b| Basis {
+                document: b.document.clone(),
+                number: b.number.clone(),
+                article: b.article.clone(),
+            }),
+            url: spec.url.clone(),
+            examples_bad: examples.map(|e| e.bad.clone()).unwrap_or_default(),
+            examples_good: examples.map(|e| e.good.clone()).unwrap_or_default(),
+            fixable: kind.fixable(),
+            provenance: provenance.clone(),
+        };
+        Ok(CompiledRule {
+            info: Arc::new(info),
+            message: spec.message.clone(),
+            condition,
+            kind,
+            overrides: Vec::new(),
+        })
+    }
+
+    /// A copy with another layer's changes applied.
+    pub fn overridden(
+        &self,
+        severity: Option<Severity>,
+        message: Option<String>,
+        note: String,
+    ) -> CompiledRule {
+        let mut rule = self.clone();
+        let mut info = (*self.info).clone();
+        if let Some(severity) = severity {
+            info.severity = severity;
+        }
+        if let Some(message) = message {
+            rule.message = message;
+        }
+        rule.info = Arc::new(info);
+        rule.overrides.push(note);
+        rule
+    }
+
+    /// Runs the rule over a report, appending its findings to `out`.
+    pub fn run(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        let mut sink = Sink { rule: self, out };
+        self.kind.run(cx, &mut sink);
+    }
+}
+
+/// What a checker sees: the text, its parsed report and what is known about
+/// the report.
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub report: &'a Report,
+    pub year: Option<u16>,
+    pub regime: Option<Regime>,
+    pub issuer: Option<&'a str>,
+    /// The document's line break (`\n` or `\r\n`), for inserted text.
+    pub newline: &'static str,
+}
+
+impl Context<'_> {
+    pub fn new<'a>(
+        text: &'a str,
+        report: &'a Report,
+        year: Option<u16>,
+        issuer: Option<&'a str>,
+    ) -> Context<'a> {
+        Context {
+            text,
+            report,
+            year,
+            regime: year.map(Regime::for_year),
+            issuer,
+            newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        }
+    }
+
+    pub fn slice(&self, range: &Range<usize>) -> &str {
+        self.text.get(range.clone()).unwrap_or("")
+    }
+
+    /// A heading as a writer reads it: marker and title (`四、存在的主要问题`).
+    pub fn heading_label(&self, heading: &crate::report::Heading) -> &str {
+        self.slice(&(heading.marker_range.start..heading.title_range.end.max(heading.marker_range.end)))
+    }
+
+    /// Where the report's first line of text is: a range for findings about the
+    /// whole report (the title when there is one).
+    pub fn document_anchor(&self) -> Range<usize> {
+        if let Some(title) = &self.report.meta.title {
+            return title.clone();
+        }
+        self.report
+            .blocks
+            .iter()
+            .find(|b| !matches!(b.kind, crate::report::BlockKind::Blank))
+            .map(|b| {
+                let end = self.text[b.range.clone()]
+                    .find('\n')
+                    .map_or(b.range.end, |i| b.range.start + i);
+                b.range.start..end
+            })
+            .unwrap_or(0..0)
+    }
+}
+
+/// Where a checker reports its findings; fills in the rule's metadata.
+pub struct Sink<'a> {
+    rule: &'a CompiledRule,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    /// The rule's message with `{name}` placeholders filled.
+    pub fn message(&self, values: &[(&str, &str)]) -> String {
+        let mut message = self.rule.message.clone();
+        for (name, value) in values {
+            message = message.replace(&format!("{{{name}}}"), value);
+        }
+        message
+    }
+
+    pub fn report(
+        &mut self,
+        range: Range<usize>,
+        message: String,
+        related: Vec<Related>,
+        fix: Option<Fix>,
+    ) {
+        self.report_with_severity(range, message, related, fix, self.rule.info.severity);
+    }
+
+    pub fn report_with_severity(
+        &mut self,
+        range: Range<usize>,
+        message: String,
+        related: Vec<Related>,
+        fix: Option<Fix>,
+        severity: Severity,
+    ) {
+        self.out.push(Diagnostic {
+            rule: self.rule.info.clone(),
+            severity,
+            message,
+            range,
+            related,
+            fix,
+        });
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.rule.info.severity
+    }
+}

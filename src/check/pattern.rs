@@ -1,0 +1,356 @@
+//! `kind = "pattern"`: text that should not be there — a wrong regulation
+//! name, a template placeholder, injected spam, a typo — with an optional
+//! replacement fix.
+//!
+//! The pattern is a Rust regular expression, `^`/`$` match at line
+//! boundaries. A group named `m` narrows the flagged (and replaced) range to
+//! part of the match, standing in for the look-behind the engine lacks.
+//! `swap` is the dictionary form: wrong → right, searched literally.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use regex::{Captures, Regex};
+
+use super::{Context, Sink};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::pack::schema::{RuleSpec, Scope};
+use crate::pack::{PackError, PackSource};
+use crate::report::BlockKind;
+
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    matcher: Regex,
+    exclude: Option<Regex>,
+    scope: Scope,
+    fix: Option<Replacement>,
+}
+
+#[derive(Clone, Debug)]
+struct Replacement {
+    with: With,
+    applicability: Applicability,
+    title: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum With {
+    /// A template expanded with the match's groups.
+    Template(String),
+    /// A per-character table.
+    Translate(HashMap<char, String>),
+    /// The right text for each wrong one (`swap`).
+    Swap(HashMap<String, String>),
+}
+
+/// Compiles `pattern` or `literals` of a pattern-like rule into one regex with
+/// line anchors.
+pub(super) fn matcher(src: &PackSource, spec: &RuleSpec) -> Result<Regex, PackError> {
+    let at = spec.id.span().start;
+    let literals = match (&spec.literals, &spec.swap) {
+        (Some(_), Some(_)) => {
+            return Err(PackError::at(
+                src,
+                at,
+                format!("规则 “{}” 不能同时设置 literals 和 swap", spec.id.get_ref()),
+            ));
+        }
+        (Some(literals), None) => Some(literals.clone()),
+        // Longest first, so a longer wrong form wins over its prefix.
+        (None, Some(swap)) => {
+            let mut keys: Vec<String> = swap.keys().cloned().collect();
+            keys.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
+            Some(keys)
+        }
+        (None, None) => None,
+    };
+    match (&spec.pattern, &literals) {
+        (Some(pattern), None) => {
+            let anchored = toml::Spanned::new(pattern.span(), format!("(?m){}", pattern.get_ref()));
+            super::compile_regex(src, &anchored, "pattern ")
+        }
+        (None, Some(literals)) if !literals.is_empty() => {
+            let alternation: Vec<String> = literals.iter().map(|l| regex::escape(l)).collect();
+            let joined = toml::Spanned::new(spec.id.span(), alternation.join("|"));
+            super::compile_regex(src, &joined, "literals ")
+        }
+        (Some(_), Some(_)) => Err(PackError::at(
+            src,
+            at,
+            format!(
+                "规则 “{}” 不能同时设置 pattern 和 literals/swap",
+                spec.id.get_ref()
+            ),
+        )),
+        _ => Err(PackError::at(
+            src,
+            at,
+            format!(
+                "规则 “{}”（kind = \"{}\"）需要 pattern、literals 或 swap",
+                spec.id.get_ref(),
+                spec.kind.as_str()
+            ),
+        )),
+    }
+}
+
+impl Pattern {
+    pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<Pattern, PackError> {
+        let matcher = matcher(src, spec)?;
+        let exclude = spec
+            .exclude
+            .as_ref()
+            .map(|p| {
+                let anchored = toml::Spanned::new(p.span(), format!("(?m){}", p.get_ref()));
+                super::compile_regex(src, &anchored, "exclude ")
+            })
+            .transpose()?;
+        let fixes = [spec.replace.is_some(), spec.translate.is_some(), spec.swap.is_some()];
+        if fixes.iter().filter(|set| **set).count() > 1 {
+            return Err(PackError::at(
+                src,
+                spec.id.span().start,
+                format!(
+                    "规则 “{}” 的 replace、translate、swap 只能设置其一",
+                    spec.id.get_ref()
+                ),
+            ));
+        }
+        let with = match (&spec.replace, &spec.translate) {
+            _ if spec.swap.is_some() => spec
+                .swap
+                .as_ref()
+                .map(|swap| With::Swap(swap.iter().map(|(k, v)| (k.clone(), v.clone())).collect())),
+            (Some(template), _) => Some(With::Template(template.clone())),
+            (None, Some(table)) => {
+                let mut map = HashMap::new();
+                for (from, to) in table {
+                    let mut chars = from.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => {
+                            map.insert(c, to.clone());
+                        }
+                        _ => {
+                            return Err(PackError::at(
+                                src,
+                                spec.id.span().start,
+                                format!(
+                                    "规则 “{}” 的 translate 键必须是单个字符，而 “{from}” 不是",
+                                    spec.id.get_ref()
+                                ),
+                            ));
+                        }
+                    }
+                }
+                Some(With::Translate(map))
+            }
+            (None, None) => None,
+        };
+        let fix = with.map(|with| Replacement {
+            with,
+            applicability: if spec.fix_safe.unwrap_or(true) {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            },
+            title: spec.fix_title.clone(),
+        });
+        Ok(Pattern {
+            matcher,
+            exclude,
+            scope: spec.scope.unwrap_or_default(),
+            fix,
+        })
+    }
+
+    pub(super) fn has_fix(&self) -> bool {
+        self.fix.is_some()
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        for range in scope_ranges(cx, self.scope) {
+            let Some(haystack) = cx.text.get(range.clone()) else {
+                continue;
+            };
+            for caps in self.matcher.captures_iter(haystack) {
+                let Some(whole) = caps.get(0) else { continue };
+                let flagged = caps.name("m").unwrap_or(whole);
+                if flagged.is_empty() || self.excluded(haystack, flagged.range()) {
+                    continue;
+                }
+                let found = flagged.as_str();
+                let absolute = range.start + flagged.start()..range.start + flagged.end();
+                let replacement = self.fix.as_ref().map(|r| (r, r.replacement(&caps, found)));
+                let message = sink.message(&[
+                    ("match", found),
+                    (
+                        "replacement",
+                        replacement.as_ref().map(|(_, s)| s.as_str()).unwrap_or(""),
+                    ),
+                ]);
+                let fix = replacement.filter(|(_, text)| text != found).map(|(r, text)| {
+                    let title = r
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| format!("改为“{text}”"));
+                    Fix::new(title, r.applicability, vec![Edit::replace(absolute.clone(), text)])
+                });
+                sink.report(absolute, message, Vec::new(), fix);
+            }
+        }
+    }
+
+    fn excluded(&self, haystack: &str, flagged: Range<usize>) -> bool {
+        self.exclude.as_ref().is_some_and(|ex| {
+            ex.find_iter(haystack)
+                .any(|m| m.start() < flagged.end && flagged.start < m.end())
+        })
+    }
+}
+
+impl Replacement {
+    fn replacement(&self, caps: &Captures, found: &str) -> String {
+        match &self.with {
+            With::Template(template) => {
+                let mut out = String::new();
+                caps.expand(template, &mut out);
+                out
+            }
+            With::Translate(table) => found
+                .chars()
+                .map(|c| table.get(&c).cloned().unwrap_or_else(|| c.to_string()))
+                .collect(),
+            With::Swap(table) => table.get(found).cloned().unwrap_or_else(|| found.to_owned()),
+        }
+    }
+}
+
+/// The byte ranges of the report a scope covers, in document order.
+pub(super) fn scope_ranges(cx: &Context, scope: Scope) -> Vec<Range<usize>> {
+    let report = cx.report;
+    match scope {
+        Scope::Title => report.meta.title.clone().into_iter().collect(),
+        Scope::Preamble => report.blocks[report.meta.preamble.clone()]
+            .iter()
+            .filter(|b| !matches!(b.kind, BlockKind::Blank | BlockKind::PageNumber))
+            .map(|b| b.range.clone())
+            .collect(),
+        _ => report
+            .blocks
+            .iter()
+            .filter(|b| match (&b.kind, scope) {
+                (BlockKind::Blank | BlockKind::PageNumber, _) => false,
+                (_, Scope::All) => true,
+                (BlockKind::Table(_), Scope::Tables) => true,
+                (BlockKind::Table(_), _) => false,
+                (BlockKind::Heading(_), Scope::Headings) => true,
+                (BlockKind::Paragraph, Scope::Paragraphs) => true,
+                (_, Scope::Text) => true,
+                _ => false,
+            })
+            .map(|b| b.range.clone())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{check_rule, fixed};
+
+    const RULE: &str = r#"
+id = "regulation-name"
+kind = "pattern"
+severity = "error"
+message = "法规名称有误：“{match}”应为“{replacement}”"
+literals = ["《中华人民共和国政府信息公开工作条例》", "《政府信息公开工作条例》"]
+replace = "《中华人民共和国政府信息公开条例》"
+"#;
+
+    #[test]
+    fn literal_with_replacement_fix() {
+        let text = "根据《中华人民共和国政府信息公开工作条例》要求编制。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        let d = &found[0];
+        assert_eq!(&text[d.range.clone()], "《中华人民共和国政府信息公开工作条例》");
+        assert_eq!(
+            d.message,
+            "法规名称有误：“《中华人民共和国政府信息公开工作条例》”应为“《中华人民共和国政府信息公开条例》”"
+        );
+        assert_eq!(
+            fixed(text, d),
+            "根据《中华人民共和国政府信息公开条例》要求编制。\n"
+        );
+        assert!(d.fix.as_ref().unwrap().is_safe());
+    }
+
+    #[test]
+    fn correct_name_is_silent() {
+        assert!(check_rule(RULE, "根据《中华人民共和国政府信息公开条例》要求编制。").is_empty());
+    }
+
+    #[test]
+    fn group_m_narrows_the_range_and_exclude_skips() {
+        let rule = r#"
+id = "placeholder-star"
+kind = "pattern"
+severity = "error"
+message = "模板占位符“{match}”未替换"
+pattern = '(?:^|\p{Han})(?P<m>\*+)'
+exclude = '1[3-9]\d\*{4}\d{4}'
+"#;
+        let text = "***市人口和计划生育局\n联系电话138****1234\n按照*市规定";
+        let found = check_rule(rule, text);
+        let flagged: Vec<&str> = found.iter().map(|d| &text[d.range.clone()]).collect();
+        assert_eq!(flagged, ["***", "*"]);
+    }
+
+    #[test]
+    fn swap_replaces_each_wrong_form_with_its_right_one() {
+        let rule = r#"
+id = "typos"
+kind = "pattern"
+severity = "warning"
+message = "“{match}”应为“{replacement}”"
+swap = { "具统计" = "据统计", "布署" = "部署" }
+"#;
+        let text = "具统计，全年布署三项工作。";
+        let found = check_rule(rule, text);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["“具统计”应为“据统计”", "“布署”应为“部署”"]);
+        assert_eq!(fixed(text, &found[1]), "具统计，全年部署三项工作。");
+    }
+
+    #[test]
+    fn translate_maps_each_character() {
+        let rule = r#"
+id = "halfwidth"
+kind = "pattern"
+severity = "warning"
+message = "中文中使用了半角标点“{match}”"
+pattern = '\p{Han}(?P<m>[,;:])'
+translate = { "," = "，", ";" = "；", ":" = "：" }
+"#;
+        let text = "高碑店乡,政务公开;成效:显著";
+        let found = check_rule(rule, text);
+        assert_eq!(found.len(), 3);
+        assert_eq!(fixed(text, &found[0]), "高碑店乡，政务公开;成效:显著");
+    }
+
+    #[test]
+    fn scope_headings_ignores_paragraphs() {
+        let rule = r#"
+id = "heading-dunhao"
+kind = "pattern"
+severity = "warning"
+message = "标题序号“1、”应写作“1.”"
+pattern = '^[\s　]*\d{1,2}(?P<m>、)'
+replace = "."
+scope = "headings"
+"#;
+        let text = "一、概述\n1、公开情况\n2、3月份开展培训。\n";
+        let found = check_rule(rule, text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(fixed(text, &found[0]), "一、概述\n1.公开情况\n2、3月份开展培训。\n");
+    }
+}

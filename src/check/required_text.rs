@@ -1,0 +1,97 @@
+//! `kind = "required-text"`: something every report must say somewhere in a
+//! scope — the legal basis in the preamble, the statistics period — with an
+//! optional fix that inserts a standard sentence after the title.
+
+use regex::Regex;
+
+use super::pattern::{matcher, scope_ranges};
+use super::{Context, Sink};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::pack::schema::{RuleSpec, Scope};
+use crate::pack::{PackError, PackSource};
+
+#[derive(Clone, Debug)]
+pub struct RequiredText {
+    matcher: Regex,
+    scope: Scope,
+    insert: Option<String>,
+    fix_title: Option<String>,
+}
+
+impl RequiredText {
+    pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<RequiredText, PackError> {
+        Ok(RequiredText {
+            matcher: matcher(src, spec)?,
+            scope: spec.scope.unwrap_or(Scope::Text),
+            insert: spec.insert.clone(),
+            fix_title: spec.fix_title.clone(),
+        })
+    }
+
+    pub(super) fn has_fix(&self) -> bool {
+        self.insert.is_some()
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        let found = scope_ranges(cx, self.scope)
+            .iter()
+            .any(|r| self.matcher.is_match(cx.slice(r)));
+        if found || cx.text.trim().is_empty() {
+            return;
+        }
+        let fix = self.insert.as_ref().map(|sentence| {
+            // After the title line, or at the very start.
+            let (at, text) = match &cx.report.meta.title {
+                Some(title) => (title.end, format!("{}{sentence}", cx.newline)),
+                None => (0, format!("{sentence}{}", cx.newline)),
+            };
+            Fix::new(
+                self.fix_title
+                    .clone()
+                    .unwrap_or_else(|| format!("插入“{sentence}”")),
+                Applicability::Unsafe,
+                vec![Edit::insert(at, text)],
+            )
+        });
+        let message = sink.message(&[]);
+        sink.report(cx.document_anchor(), message, Vec::new(), fix);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{check_rule, fixed};
+
+    const RULE: &str = r#"
+id = "legal-basis"
+kind = "required-text"
+severity = "warning"
+message = "前言未说明编制依据《中华人民共和国政府信息公开条例》"
+pattern = "政府信息公开条例"
+scope = "preamble"
+insert = "依据《中华人民共和国政府信息公开条例》第五十条规定，编制本报告。"
+"#;
+
+    #[test]
+    fn missing_in_preamble_is_found_and_inserted_after_title() {
+        let text = "某局2023年政府信息公开工作年度报告\n一、总体情况\n依据《中华人民共和国政府信息公开条例》开展工作。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range.clone()], "某局2023年政府信息公开工作年度报告");
+        assert_eq!(
+            fixed(text, &found[0]),
+            "某局2023年政府信息公开工作年度报告\n依据《中华人民共和国政府信息公开条例》第五十条规定，编制本报告。\n一、总体情况\n依据《中华人民共和国政府信息公开条例》开展工作。\n"
+        );
+    }
+
+    #[test]
+    fn present_in_preamble_is_silent() {
+        let text = "某局2023年政府信息公开工作年度报告\n依据《中华人民共和国政府信息公开条例》编制本报告。\n一、总体情况\n";
+        assert!(check_rule(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn empty_document_is_silent() {
+        assert!(check_rule(RULE, "").is_empty());
+    }
+}

@@ -1,0 +1,169 @@
+//! `xxgk rules` and `xxgk explain`: what the rules are, where they come
+//! from, and why they exist — in Chinese, for writers.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use xxgk::check::{CheckOptions, CompiledRule, check};
+use xxgk::pack::PackSet;
+use xxgk::text::decode;
+
+use super::{CommonArgs, OK, RulesArgs, SettingsCache};
+
+pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
+    let mut cache = SettingsCache::new(&args.common);
+    let mut out = String::new();
+    match &args.path {
+        None => {
+            let settings = cache.for_dir(&std::env::current_dir().unwrap_or_default())?;
+            for pack in settings.packs.packs() {
+                let _ = writeln!(
+                    out,
+                    "{}（{}，{}，{}）",
+                    pack.id,
+                    pack.name,
+                    pack.level.as_str(),
+                    pack.origin
+                );
+                for rule in pack.rules() {
+                    write_rule_line(&mut out, rule);
+                }
+                out.push('\n');
+            }
+        }
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let settings = cache.for_dir(&std::path::absolute(dir).unwrap_or_default())?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("{}: 无法读取：{e}", path.display()))?;
+            let text = decode(&bytes)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .text;
+            let options = options(&args.common, &settings.config);
+            let outcome = check(&settings.packs, &text, &options)?;
+            let summary = &outcome.summary;
+            let _ = writeln!(out, "{}", path.display());
+            let _ = writeln!(
+                out,
+                "  发布机关：{}",
+                summary.issuer.as_deref().unwrap_or("（未识别）")
+            );
+            let _ = writeln!(
+                out,
+                "  报告年度：{}",
+                summary
+                    .year
+                    .map_or("（未识别）".to_owned(), |y| format!("{y}（适用 {} 制度）", xxgk::regime::Regime::for_year(y).as_str()))
+            );
+            let _ = writeln!(out, "  规则包（由上至下逐层叠加）：");
+            for applied in &outcome.applied {
+                let level = settings
+                    .packs
+                    .get(&applied.pack)
+                    .map_or("", |p| p.level.as_str());
+                let _ = writeln!(out, "    {}（{level}）：{}", applied.pack, applied.reason);
+            }
+            let _ = writeln!(out, "  生效规则：");
+            for rule in &outcome.rules {
+                write_rule_line(&mut out, rule);
+            }
+        }
+    }
+    print!("{out}");
+    Ok(OK)
+}
+
+fn options(common: &CommonArgs, config: &super::Config) -> CheckOptions {
+    CheckOptions {
+        year: common.year.or(config.year),
+        packs: config.packs.clone(),
+        rules: config.rules.clone(),
+    }
+}
+
+fn write_rule_line(out: &mut String, rule: &CompiledRule) {
+    let info = &rule.info;
+    let _ = write!(
+        out,
+        "    {:<40} {:<7} {:<20} {}",
+        info.id,
+        info.severity.as_str(),
+        info.kind,
+        info.summary
+    );
+    if let Some(condition) = rule.condition.describe() {
+        let _ = write!(out, "［{condition}］");
+    }
+    for note in &rule.overrides {
+        let _ = write!(out, "［已被 {note} 调整］");
+    }
+    out.push('\n');
+}
+
+pub fn run_explain(id: &str) -> Result<i32, String> {
+    let packs = PackSet::embedded();
+    let rule = packs.find_rule(id).ok_or_else(|| {
+        format!("没有规则 “{id}”；用 xxgk rules 查看全部规则")
+    })?;
+    print!("{}", explain(&packs, rule));
+    Ok(OK)
+}
+
+/// The explanation of one rule, as Markdown.
+pub fn explain(packs: &PackSet, rule: &CompiledRule) -> String {
+    let info = &rule.info;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", info.id);
+    let _ = writeln!(out, "{}\n", info.summary);
+    let pack = packs.get(&info.provenance.pack);
+    let _ = writeln!(
+        out,
+        "- 级别：{}（{}）",
+        info.severity.label_zh(),
+        info.severity.as_str()
+    );
+    let _ = writeln!(
+        out,
+        "- 来源：{}（{}，{}）",
+        pack.map_or(info.provenance.pack.as_str(), |p| p.name.as_str()),
+        info.provenance.level,
+        info.provenance.source
+    );
+    let _ = writeln!(out, "- 类型：{}", info.kind);
+    if let Some(condition) = rule.condition.describe() {
+        let _ = writeln!(out, "- 适用：{condition}");
+    }
+    let _ = writeln!(
+        out,
+        "- 修复：{}",
+        if info.fixable { "提供快速修复" } else { "无自动修复" }
+    );
+    out.push('\n');
+    if let Some(description) = &info.description {
+        let _ = writeln!(out, "## 为什么\n\n{}\n", description.trim());
+    }
+    if let Some(basis) = &info.basis {
+        let _ = writeln!(out, "## 依据\n\n{basis}\n");
+    }
+    if !info.examples_bad.is_empty() {
+        let _ = writeln!(out, "## 示例\n");
+        for example in &info.examples_bad {
+            let _ = writeln!(out, "    {example}");
+        }
+        out.push('\n');
+    }
+    if !info.examples_good.is_empty() {
+        let _ = writeln!(out, "## 应改为\n");
+        for example in &info.examples_good {
+            let _ = writeln!(out, "    {example}");
+        }
+        out.push('\n');
+    }
+    if let Some(url) = &info.url {
+        let _ = writeln!(out, "详见：{url}");
+    }
+    out
+}

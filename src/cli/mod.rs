@@ -1,0 +1,335 @@
+//! The command line: `xxgk check`, `xxgk rules`, `xxgk explain`. Reads files
+//! and configuration, calls the analysis core, prints, and picks the exit
+//! code. Holds no rule logic.
+
+mod config;
+mod explain;
+mod inputs;
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+use xxgk::check::{CheckOptions, check};
+use xxgk::diagnostic::{RuleInfo, Severity};
+use xxgk::emit::{self, CheckedFile, Format, HumanOptions};
+use xxgk::pack::{PackSet, PackSource};
+use xxgk::text::{LineIndex, decode};
+
+use config::Config;
+use inputs::Input;
+
+/// Exit codes.
+const OK: i32 = 0;
+const FINDINGS: i32 = 1;
+const FAILURE: i32 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "xxgk",
+    version,
+    about = "政府信息公开工作年度报告合规检查工具（compliance linter for government information-disclosure annual reports）",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查报告（文件、文件夹，或 - 表示标准输入）
+    Check(CheckArgs),
+    /// 列出对某个报告（或全部）生效的规则，以及各规则包为何被选用
+    Rules(RulesArgs),
+    /// 说明一条规则：做什么、为什么、依据、示例
+    Explain {
+        /// 规则 id，如 cn/regulation-name（包内唯一时可省略包名）
+        rule: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct CommonArgs {
+    /// 额外的规则包文件或文件夹（可多次使用）
+    #[arg(long = "pack", value_name = "PATH")]
+    packs: Vec<PathBuf>,
+    /// 使用此配置文件，而不是从各文件所在目录向上查找 xxgk.toml
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// 不读取任何 xxgk.toml
+    #[arg(long, conflicts_with = "config")]
+    isolated: bool,
+    /// 报告年度（覆盖自动识别）
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1990..=2100))]
+    year: Option<u16>,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// 要检查的文件或文件夹（文件夹中递归检查 .txt 和 .md，遵循 .gitignore）；- 表示标准输入
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// 达到此级别的问题使退出码为 1
+    #[arg(long, value_enum, default_value_t = Threshold::Warning, value_name = "SEVERITY")]
+    fail_on: Threshold,
+    /// 标准输入的文件名（用于输出和查找配置）
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// 着色：auto、always、never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    /// 报告文件：列出对它生效的规则；省略时列出所有规则包的全部规则
+    #[arg(value_name = "FILE")]
+    path: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Threshold {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Threshold {
+    fn severity(self) -> Severity {
+        match self {
+            Threshold::Error => Severity::Error,
+            Threshold::Warning => Severity::Warning,
+            Threshold::Info => Severity::Info,
+            Threshold::Hint => Severity::Hint,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { FAILURE } else { OK };
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(&args),
+        Command::Rules(args) => explain::run_rules(&args),
+        Command::Explain { rule } => explain::run_explain(&rule),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("xxgk: 错误：{message}");
+            FAILURE
+        }
+    }
+}
+
+/// Packs and configuration for the files under one `xxgk.toml` (or none).
+struct Settings {
+    config: Config,
+    packs: Arc<PackSet>,
+}
+
+/// Loads configurations and their pack sets once each.
+struct SettingsCache<'a> {
+    common: &'a CommonArgs,
+    by_config: HashMap<Option<PathBuf>, Arc<Settings>>,
+}
+
+impl<'a> SettingsCache<'a> {
+    fn new(common: &'a CommonArgs) -> Self {
+        SettingsCache {
+            common,
+            by_config: HashMap::new(),
+        }
+    }
+
+    /// The settings for a file in `dir`.
+    fn for_dir(&mut self, dir: &Path) -> Result<Arc<Settings>, String> {
+        let config_path = if self.common.isolated {
+            None
+        } else if let Some(explicit) = &self.common.config {
+            Some(explicit.clone())
+        } else {
+            Config::discover(dir)
+        };
+        if let Some(settings) = self.by_config.get(&config_path) {
+            return Ok(settings.clone());
+        }
+        let config = match &config_path {
+            Some(path) => Config::load(path)?,
+            None => Config::default(),
+        };
+        let mut sources: Vec<PackSource> = xxgk::pack::EMBEDDED
+            .iter()
+            .map(|(origin, text)| PackSource {
+                origin: (*origin).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        for path in config.pack_paths.iter().chain(&self.common.packs) {
+            sources.extend(read_packs(path)?);
+        }
+        let packs = PackSet::new(&sources).map_err(|e| e.to_string())?;
+        let settings = Arc::new(Settings {
+            config,
+            packs: Arc::new(packs),
+        });
+        self.by_config.insert(config_path, settings.clone());
+        Ok(settings)
+    }
+}
+
+/// Reads a pack file, or every `.toml` file of a folder (sorted).
+fn read_packs(path: &Path) -> Result<Vec<PackSource>, String> {
+    let files = if path.is_dir() {
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| format!("{}: 无法读取规则包文件夹：{e}", path.display()))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_owned()]
+    };
+    files
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| format!("{}: 无法读取规则包：{e}", file.display()))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("{}: 规则包必须是 UTF-8 编码的 TOML 文件", file.display()))?;
+            Ok(PackSource {
+                origin: file.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+/// One input, read and decoded, with its settings.
+struct Job {
+    display: String,
+    text: Result<String, String>,
+    settings: Arc<Settings>,
+}
+
+fn run_check(args: &CheckArgs) -> Result<i32, String> {
+    let inputs = inputs::collect(&args.paths, args.stdin_filename.as_deref())?;
+    let mut cache = SettingsCache::new(&args.common);
+    let mut jobs = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let dir = input.dir();
+        let settings = cache.for_dir(&dir)?;
+        if let Input::File { path, explicit: false } = &input
+            && settings.config.excludes(path)
+        {
+            continue;
+        }
+        jobs.push(Job {
+            display: input.display(),
+            text: input.read().and_then(|bytes| {
+                decode(&bytes)
+                    .map(|d| d.text)
+                    .map_err(|e| format!("{}: {e}", input.display()))
+            }),
+            settings,
+        });
+    }
+
+    let results: Vec<Result<CheckedFile, String>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let text = job.text?;
+            let options = CheckOptions {
+                year: args.common.year.or(job.settings.config.year),
+                packs: job.settings.config.packs.clone(),
+                rules: job.settings.config.rules.clone(),
+            };
+            let outcome = check(&job.settings.packs, &text, &options)
+                .map_err(|e| format!("{}: {e}", job.display))?;
+            Ok(CheckedFile {
+                path: job.display,
+                line_index: LineIndex::new(&text),
+                text,
+                report: outcome.summary,
+                diagnostics: outcome.diagnostics,
+            })
+        })
+        .collect();
+
+    let mut failed = false;
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(message) => {
+                eprintln!("xxgk: 错误：{message}");
+                failed = true;
+            }
+        }
+    }
+
+    let rules = sarif_rules(&cache);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    emit::write(&mut out, args.format, &files, &rules, &HumanOptions { color })
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("无法写出结果：{e}"))?;
+
+    let threshold = args.fail_on.severity();
+    let has_findings = files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| d.severity >= threshold);
+    Ok(if failed {
+        FAILURE
+    } else if has_findings {
+        FINDINGS
+    } else {
+        OK
+    })
+}
+
+/// Every rule of every pack set in use, each id once (SARIF lists them all).
+fn sarif_rules(cache: &SettingsCache) -> Vec<Arc<RuleInfo>> {
+    let mut seen = std::collections::BTreeMap::new();
+    for settings in cache.by_config.values() {
+        for rule in settings.packs.all_rules() {
+            seen.entry(rule.info.id.clone())
+                .or_insert_with(|| rule.info.clone());
+        }
+    }
+    seen.into_values().collect()
+}

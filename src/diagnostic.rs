@@ -1,0 +1,228 @@
+//! Findings as the analysis core produces them: typed, with byte ranges into the
+//! document text. Line/column and wire formats are made only at the edges
+//! (`emit`, the language server).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// How serious a finding is. Ordered from least to most severe so that a
+/// threshold comparison (`severity >= threshold`) reads naturally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// The Chinese label shown to writers.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Severity::Hint => "提示",
+            Severity::Info => "信息",
+            Severity::Warning => "警告",
+            Severity::Error => "错误",
+        }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "hint" => Ok(Severity::Hint),
+            "info" => Ok(Severity::Info),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!(
+                "未知的严重级别 “{other}”（可用：error、warning、info、hint）"
+            )),
+        }
+    }
+}
+
+/// Whether a fix may be applied without the writer looking at it (Ruff's
+/// applicability). Safe fixes are applied in bulk (`fix all`); unsafe ones
+/// only one at a time, because they insert text the writer must confirm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Unsafe,
+    Safe,
+}
+
+/// One replacement of a byte range of the document text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Self {
+        Edit {
+            range,
+            text: text.into(),
+        }
+    }
+
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        Edit {
+            range: at..at,
+            text: text.into(),
+        }
+    }
+
+    pub fn delete(range: Range<usize>) -> Self {
+        Edit {
+            range,
+            text: String::new(),
+        }
+    }
+}
+
+/// A set of non-overlapping edits, sorted by position, with a title that says
+/// what the fix does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// Builds a fix; edits are sorted and must not overlap (two insertions at
+    /// the same offset are kept in the order given).
+    pub fn new(title: impl Into<String>, applicability: Applicability, mut edits: Vec<Edit>) -> Self {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        debug_assert!(
+            edits.windows(2).all(|w| w[0].range.end <= w[1].range.start),
+            "overlapping edits in one fix"
+        );
+        Fix {
+            title: title.into(),
+            applicability,
+            edits,
+        }
+    }
+
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe
+    }
+
+    /// Applies the edits to `text`. Offsets outside the text or inside a
+    /// character are a programming error of the rule that made the fix, so
+    /// they are clamped rather than trusted.
+    pub fn apply(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for edit in &self.edits {
+            let start = edit.range.start.clamp(last, text.len());
+            let end = edit.range.end.clamp(start, text.len());
+            out.push_str(&text[last..start]);
+            out.push_str(&edit.text);
+            last = end;
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+}
+
+/// Another place that explains a finding (e.g. the first copy of a duplicated
+/// paragraph, the section a missing one should follow).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+/// Where a rule comes from: which pack, at which layer, from which file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    pub pack: String,
+    pub level: String,
+    pub source: String,
+}
+
+/// The legal or normative basis of a rule, shown to the writer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Basis {
+    /// The document's name, e.g. 《中华人民共和国政府信息公开条例》.
+    pub document: String,
+    /// Its 文号, e.g. 国务院令第711号.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The article or clause, e.g. 第五十条.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+}
+
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.document)?;
+        if let Some(number) = &self.number {
+            write!(f, "（{number}）")?;
+        }
+        if let Some(article) = &self.article {
+            write!(f, "{article}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a writer (or CI) needs to know about a rule, shared by all the
+/// findings it makes: the explanation behind `xxgk explain`, SARIF rule
+/// metadata and the language server's hover.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Public id, `pack/rule`.
+    pub id: String,
+    /// The rule kind (the Rust checker that runs it).
+    pub kind: &'static str,
+    pub severity: Severity,
+    /// One-line summary (the message without per-finding details).
+    pub summary: String,
+    /// Longer explanation in Chinese (Markdown).
+    pub description: Option<String>,
+    pub basis: Option<Basis>,
+    pub url: Option<String>,
+    pub examples_bad: Vec<String>,
+    pub examples_good: Vec<String>,
+    pub fixable: bool,
+    pub provenance: Provenance,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: Arc<RuleInfo>,
+    pub severity: Severity,
+    pub message: String,
+    pub range: Range<usize>,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn rule_id(&self) -> &str {
+        &self.rule.id
+    }
+}

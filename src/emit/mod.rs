@@ -1,0 +1,376 @@
+//! Output formats for `xxgk check`: one module per format, all fed the same
+//! checked files. Line and column are made here, at the edge.
+//!
+//! Architecture invariant: emitters hold no rule logic and know nothing of
+//! LSP.
+
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+use std::io::{self, Write};
+
+pub use crate::check::ReportSummary;
+use crate::diagnostic::{Diagnostic, RuleInfo, Severity};
+use crate::text::{LineIndex, WideEncoding};
+
+pub use human::HumanOptions;
+
+/// One checked file, ready to print.
+pub struct CheckedFile {
+    /// The path as the user named it (or `-` / the `--stdin-filename`).
+    pub path: String,
+    /// The decoded text; ranges in `diagnostics` are byte offsets into it.
+    pub text: String,
+    pub line_index: LineIndex,
+    pub report: ReportSummary,
+    /// Sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckedFile {
+    /// 1-based line and column in Unicode characters, and the byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        let lc = self.line_index.line_col(offset, WideEncoding::Utf32);
+        Position {
+            line: lc.line + 1,
+            column: lc.col + 1,
+            offset,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Snippets with the offending text underlined, for people.
+    Human,
+    /// The JSON contract (version 1).
+    Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// Counts by severity over all files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub hints: usize,
+}
+
+impl Summary {
+    pub fn of(files: &[CheckedFile]) -> Summary {
+        let mut s = Summary {
+            files: files.len(),
+            ..Summary::default()
+        };
+        for d in files.iter().flat_map(|f| &f.diagnostics) {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+                Severity::Hint => s.hints += 1,
+            }
+        }
+        s
+    }
+}
+
+/// Writes `files` in `format`. `rules` is every rule that was in effect (SARIF
+/// lists them all in `tool.driver.rules`, not only those that fired).
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    files: &[CheckedFile],
+    rules: &[std::sync::Arc<RuleInfo>],
+    human: &HumanOptions,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(out, files, human),
+        Format::Json => json::write(out, files),
+        Format::Sarif => sarif::write(out, files, rules),
+        Format::Github => github::write(out, files),
+    }
+}
+
+/// Hand-made checked files shared by the emitters' tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use std::ops::Range;
+    use std::sync::Arc;
+
+    use super::{CheckedFile, ReportSummary};
+    use crate::diagnostic::{
+        Applicability, Basis, Diagnostic, Edit, Fix, Provenance, Related, RuleInfo, Severity,
+    };
+        use crate::text::LineIndex;
+
+    /// The byte range of the `nth` (0-based) occurrence of `needle`.
+    pub(crate) fn find(text: &str, needle: &str, nth: usize) -> Range<usize> {
+        let start = text
+            .match_indices(needle)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{needle:?} not in fixture"))
+            .0;
+        start..start + needle.len()
+    }
+
+    fn rule(
+        id: &str,
+        severity: Severity,
+        summary: &str,
+        basis: Option<Basis>,
+        url: Option<&str>,
+    ) -> Arc<RuleInfo> {
+        let pack = id.split('/').next().unwrap_or_default().to_string();
+        Arc::new(RuleInfo {
+            id: id.to_string(),
+            kind: "fixture",
+            severity,
+            summary: summary.to_string(),
+            description: None,
+            basis,
+            url: url.map(str::to_string),
+            examples_bad: Vec::new(),
+            examples_good: Vec::new(),
+            fixable: false,
+            provenance: Provenance {
+                level: if pack == "cn" { "national" } else { "province" }.to_string(),
+                source: format!("rules/{id}.toml"),
+                pack,
+            },
+        })
+    }
+
+    pub(crate) struct Rules {
+        pub regulation_name: Arc<RuleInfo>,
+        pub duplicate_paragraph: Arc<RuleInfo>,
+        pub missing_period: Arc<RuleInfo>,
+        /// In effect but never fires in the fixtures.
+        pub table_total: Arc<RuleInfo>,
+    }
+
+    impl Rules {
+        pub(crate) fn all(&self) -> Vec<Arc<RuleInfo>> {
+            vec![
+                self.regulation_name.clone(),
+                self.duplicate_paragraph.clone(),
+                self.missing_period.clone(),
+                self.table_total.clone(),
+            ]
+        }
+    }
+
+    pub(crate) fn rules() -> Rules {
+        let mut regulation_name = (*rule(
+            "cn/regulation-name",
+            Severity::Error,
+            "法规名称有误",
+            Some(Basis {
+                document: "《中华人民共和国政府信息公开条例》".to_string(),
+                number: Some("国务院令第711号".to_string()),
+                article: Some("第五十条".to_string()),
+            }),
+            Some("https://xxgk.example/rules/cn/regulation-name"),
+        ))
+        .clone();
+        regulation_name.kind = "regulation-name";
+        regulation_name.description = Some("年度报告引用的法规名称须与正式名称一致。".to_string());
+        regulation_name.examples_bad = vec!["依据《政府信息公开条列》".to_string()];
+        regulation_name.examples_good = vec!["依据《中华人民共和国政府信息公开条例》".to_string()];
+        regulation_name.fixable = true;
+        Rules {
+            regulation_name: Arc::new(regulation_name),
+            duplicate_paragraph: rule(
+                "cn/duplicate-paragraph",
+                Severity::Warning,
+                "段落重复",
+                None,
+                None,
+            ),
+            missing_period: rule(
+                "cn/missing-period",
+                Severity::Info,
+                "句末缺少句号",
+                Some(Basis {
+                    document: "《标点符号用法》".to_string(),
+                    number: Some("GB/T 15834—2011".to_string()),
+                    article: None,
+                }),
+                None,
+            ),
+            table_total: rule(
+                "gd/table-total",
+                Severity::Hint,
+                "表格合计与分项之和不符",
+                None,
+                None,
+            ),
+        }
+    }
+
+    fn file(
+        path: &str,
+        text: String,
+        report: ReportSummary,
+        diagnostics: Vec<Diagnostic>,
+    ) -> CheckedFile {
+        CheckedFile {
+            path: path.to_string(),
+            line_index: LineIndex::new(&text),
+            text,
+            report,
+            diagnostics,
+        }
+    }
+
+    fn regulation_name(rules: &Rules, text: &str, nth: usize, severity: Severity) -> Diagnostic {
+        let range = find(text, "条列", nth);
+        Diagnostic {
+            rule: rules.regulation_name.clone(),
+            severity,
+            message: "法规名称有误：“条列”应为“条例”".to_string(),
+            fix: Some(Fix::new(
+                "改为“条例”",
+                Applicability::Safe,
+                vec![Edit::replace(range.clone(), "条例")],
+            )),
+            range,
+            related: Vec::new(),
+        }
+    }
+
+    /// (a) Three findings on CJK text: a replacement fix, a related location,
+    /// an insertion point with an unsafe insertion fix.
+    pub(crate) fn three_findings(rules: &Rules) -> CheckedFile {
+        let text = "广州市某某局2023年政府信息公开工作年度报告\n\
+                    一、总体情况\n\
+                    本报告依据《中华人民共和国政府信息公开条列》编制。\n\
+                    本机关坚持以公开为常态、不公开为例外。\n\
+                    本机关坚持以公开为常态、不公开为例外。\n\
+                    二、主动公开政府信息情况\n\
+                    全年主动公开政府信息120条\n"
+            .to_string();
+        let para = "本机关坚持以公开为常态、不公开为例外。";
+        let period = find(&text, "120条", 0).end;
+        let diagnostics = vec![
+            regulation_name(rules, &text, 0, Severity::Error),
+            Diagnostic {
+                rule: rules.duplicate_paragraph.clone(),
+                severity: Severity::Warning,
+                message: "段落与前文重复".to_string(),
+                range: find(&text, para, 1),
+                related: vec![Related {
+                    range: find(&text, para, 0),
+                    message: "首次出现在此".to_string(),
+                }],
+                fix: None,
+            },
+            Diagnostic {
+                rule: rules.missing_period.clone(),
+                severity: Severity::Info,
+                message: "句末缺少句号".to_string(),
+                range: period..period,
+                related: Vec::new(),
+                fix: Some(Fix::new(
+                    "补上句号",
+                    Applicability::Unsafe,
+                    vec![Edit::insert(period, "。")],
+                )),
+            },
+        ];
+        let report = ReportSummary {
+            issuer: Some("广州市某某局".to_string()),
+            year: Some(2023),
+            regime: Some(Regime::R2021),
+            packs: vec!["cn".to_string(), "gd".to_string()],
+        };
+        file("reports/2023.txt", text, report, diagnostics)
+    }
+
+    /// (b) CRLF line breaks; a replacement on line 2 and an insertion at the
+    /// end of line 2, before the `\r\n`.
+    pub(crate) fn crlf(rules: &Rules) -> CheckedFile {
+        let text = "一、总体情况\r\n依据《政府信息公开条列》编制\r\n三、其他\r\n".to_string();
+        let end = find(&text, "编制", 0).end;
+        let diagnostics = vec![
+            regulation_name(rules, &text, 0, Severity::Warning),
+            Diagnostic {
+                rule: rules.missing_period.clone(),
+                severity: Severity::Hint,
+                message: "句末缺少句号".to_string(),
+                range: end..end,
+                related: Vec::new(),
+                fix: None,
+            },
+        ];
+        let report = ReportSummary {
+            issuer: None,
+            year: Some(2013),
+            regime: Some(Regime::R2007),
+            packs: vec!["cn".to_string()],
+        };
+        file("reports\\crlf.txt", text, report, diagnostics)
+    }
+
+    /// (c) An astral character (𠮷, four bytes, two UTF-16 units) before the
+    /// finding: its column is 17 in characters.
+    pub(crate) fn astral(rules: &Rules) -> CheckedFile {
+        let text = "𠮷野家：本报告依据《政府信息公开条列》编制。\n".to_string();
+        let diagnostics = vec![regulation_name(rules, &text, 0, Severity::Error)];
+        file("astral.txt", text, ReportSummary::default(), diagnostics)
+    }
+
+    /// (d) No findings.
+    pub(crate) fn clean() -> CheckedFile {
+        let text = "一、总体情况\n无。\n".to_string();
+        file("clean.txt", text, ReportSummary::default(), Vec::new())
+    }
+
+    /// (e) One line of about 200 kB with a finding in the middle (and one with
+    /// a span of 30 000 characters).
+    pub(crate) fn long_line(rules: &Rules) -> CheckedFile {
+        let half = "政务公开".repeat(8_400);
+        let text = format!("{half}依据《政府信息公开条列》编制{half}");
+        let mut diagnostics = vec![regulation_name(rules, &text, 0, Severity::Error)];
+        let mid = find(&text, "条列", 0).start;
+        diagnostics.insert(
+            0,
+            Diagnostic {
+                rule: rules.duplicate_paragraph.clone(),
+                severity: Severity::Warning,
+                message: "段落过长".to_string(),
+                range: mid - 90_000..mid,
+                related: vec![Related {
+                    range: mid + 60_000..mid + 60_012,
+                    message: "另见此处".to_string(),
+                }],
+                fix: None,
+            },
+        );
+        file("long.txt", text, ReportSummary::default(), diagnostics)
+    }
+
+    /// All five, in order (a)–(e).
+    pub(crate) fn all(rules: &Rules) -> Vec<CheckedFile> {
+        vec![
+            three_findings(rules),
+            crlf(rules),
+            astral(rules),
+            clean(),
+            long_line(rules),
+        ]
+    }
+}

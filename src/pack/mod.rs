@@ -1,0 +1,521 @@
+//! Rule packs: loading TOML packs with located errors, resolving `extends`,
+//! selecting the packs that apply to a report, and the effective rule list
+//! after overrides. Packs under `rules/` are embedded in the binary.
+//!
+//! A pack is data: loading one can compile regular expressions (with size
+//! limits) and nothing else — no file, network or code execution.
+//!
+//! Architecture invariant: this module does no I/O; callers hand it the
+//! packs' text.
+
+mod embedded;
+mod error;
+pub mod schema;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use regex::Regex;
+
+use crate::check::CompiledRule;
+use crate::diagnostic::{Provenance, Severity};
+pub use embedded::EMBEDDED;
+pub use error::PackError;
+use schema::{Level, OverrideSeverity, PackFile};
+
+/// A pack's text and where it came from (a path, or `rules/cn.toml` for the
+/// embedded ones).
+#[derive(Clone, Debug)]
+pub struct PackSource {
+    pub origin: String,
+    pub text: String,
+}
+
+/// One loaded, validated pack.
+#[derive(Debug)]
+pub struct Pack {
+    pub id: String,
+    pub name: String,
+    pub level: Level,
+    pub version: String,
+    pub description: Option<String>,
+    pub extends: Vec<String>,
+    pub origin: String,
+    selector: Option<Selector>,
+    rules: Vec<Arc<CompiledRule>>,
+    overrides: Vec<Override>,
+}
+
+#[derive(Debug)]
+struct Selector {
+    issuer: Vec<Regex>,
+    mentions: Vec<Regex>,
+}
+
+#[derive(Debug)]
+struct Override {
+    rule: String,
+    severity: Option<OverrideSeverity>,
+    message: Option<String>,
+    reason: Option<String>,
+}
+
+/// Limits on pack patterns, so a hostile or careless pack cannot make the
+/// linter use unbounded memory.
+const REGEX_SIZE_LIMIT: usize = 2 << 20;
+
+/// Compiles a pattern from a pack, mapping errors to the pattern's position.
+pub(crate) fn compile_regex(
+    src: &PackSource,
+    pattern: &toml::Spanned<String>,
+    what: &str,
+) -> Result<Regex, PackError> {
+    regex::RegexBuilder::new(pattern.get_ref())
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| {
+            let detail = match &e {
+                regex::Error::CompiledTooBig(_) => "编译后过大（超出大小限制），请简化".to_owned(),
+                other => other
+                    .to_string()
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .last()
+                    .unwrap_or("语法错误")
+                    .to_owned(),
+            };
+            PackError::at(
+                src,
+                pattern.span().start,
+                format!("{what}不是有效的正则表达式：{detail}"),
+            )
+        })
+}
+
+impl Pack {
+    /// Parses and validates one pack. Does not look at other packs: `extends`
+    /// and override targets are checked by [`PackSet::new`].
+    pub fn parse(src: &PackSource) -> Result<Pack, PackError> {
+        let file: PackFile = toml::from_str(&src.text).map_err(|e| PackError::from_toml(src, &e))?;
+        let meta = file.pack;
+        let id = meta.id.get_ref().clone();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(PackError::at(
+                src,
+                meta.id.span().start,
+                format!("包 id “{id}” 只能由小写字母、数字和连字符组成"),
+            ));
+        }
+        let selector = match meta.applies_to {
+            None => None,
+            Some(applies) => Some(Selector {
+                issuer: applies
+                    .issuer
+                    .iter()
+                    .map(|p| compile_regex(src, p, "applies-to.issuer 中的模式"))
+                    .collect::<Result<_, _>>()?,
+                mentions: applies
+                    .mentions
+                    .iter()
+                    .map(|p| compile_regex(src, p, "applies-to.mentions 中的模式"))
+                    .collect::<Result<_, _>>()?,
+            }),
+        };
+        let provenance = Provenance {
+            pack: id.clone(),
+            level: meta.level.as_str().to_owned(),
+            source: src.origin.clone(),
+        };
+        let mut seen = HashSet::new();
+        let mut rules = Vec::with_capacity(file.rules.len());
+        for spec in &file.rules {
+            let rule_id = spec.get_ref().id.get_ref();
+            let valid = !rule_id.is_empty()
+                && rule_id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                return Err(PackError::at(
+                    src,
+                    spec.get_ref().id.span().start,
+                    format!("规则 id “{rule_id}” 只能由小写字母、数字和连字符组成"),
+                ));
+            }
+            if !seen.insert(rule_id.clone()) {
+                return Err(PackError::at(
+                    src,
+                    spec.get_ref().id.span().start,
+                    format!("规则 id “{rule_id}” 在本包中重复"),
+                ));
+            }
+            let full_id = format!("{id}/{rule_id}");
+            rules.push(Arc::new(CompiledRule::compile(
+                src,
+                spec.get_ref(),
+                full_id,
+                &provenance,
+            )?));
+        }
+        let overrides = file
+            .overrides
+            .into_iter()
+            .map(|(rule, spec)| {
+                let spec = spec.into_inner();
+                Override {
+                    rule: rule.into_inner(),
+                    severity: spec.severity,
+                    message: spec.message,
+                    reason: spec.reason,
+                }
+            })
+            .collect();
+        Ok(Pack {
+            id,
+            name: meta.name,
+            level: meta.level,
+            version: meta.version,
+            description: meta.description,
+            extends: meta.extends.iter().map(|e| e.get_ref().clone()).collect(),
+            origin: src.origin.clone(),
+            selector,
+            rules,
+            overrides,
+        })
+    }
+
+    /// Whether the pack's selector picks this report: its issuer matches, or
+    /// its text mentions one of the selector's patterns. Packs without a
+    /// selector apply to every report.
+    fn selects(&self, issuer: Option<&str>, text: &str) -> Option<String> {
+        let Some(selector) = &self.selector else {
+            return Some("适用于所有报告".to_owned());
+        };
+        if let Some(issuer) = issuer
+            && let Some(re) = selector.issuer.iter().find(|re| re.is_match(issuer))
+        {
+            return Some(format!("发布机关“{issuer}”匹配 {}", re.as_str()));
+        }
+        selector
+            .mentions
+            .iter()
+            .find_map(|re| re.find(text))
+            .map(|m| format!("正文提到“{}”", m.as_str()))
+    }
+
+    pub fn rules(&self) -> &[Arc<CompiledRule>] {
+        &self.rules
+    }
+}
+
+/// All loaded packs, resolved: parents exist, no cycles, overrides name
+/// inherited rules.
+#[derive(Debug)]
+pub struct PackSet {
+    /// In dependency order: every pack after the packs it extends.
+    packs: Vec<Pack>,
+    index: HashMap<String, usize>,
+    cache: Mutex<HashMap<Vec<usize>, Arc<RuleSet>>>,
+}
+
+/// The packs applied to one report and the rules in effect.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// Ids of the applied packs, in layer order (national first).
+    pub packs: Vec<String>,
+    pub rules: Vec<Arc<CompiledRule>>,
+}
+
+/// Why a pack was applied to a report (shown by `xxgk rules`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub pack: String,
+    pub reason: String,
+}
+
+impl PackSet {
+    /// Resolves `packs`. A later pack with the id of an earlier one replaces
+    /// it when the earlier one is embedded (so a jurisdiction can ship its own
+    /// copy of a default pack); two user packs with one id are an error.
+    pub fn new(sources: &[PackSource]) -> Result<PackSet, PackError> {
+        let mut by_id: BTreeMap<String, (Pack, &PackSource)> = BTreeMap::new();
+        for src in sources {
+            let pack = Pack::parse(src)?;
+            if let Some((previous, _)) = by_id.get(&pack.id)
+                && !is_embedded(&previous.origin)
+            {
+                return Err(PackError::at(
+                    src,
+                    0,
+                    format!("包 id “{}” 已由 {} 定义", pack.id, previous.origin),
+                ));
+            }
+            by_id.insert(pack.id.clone(), (pack, src));
+        }
+        // Topological order, parents first; report unknown parents and cycles.
+        let mut order: Vec<String> = Vec::new();
+        let mut state: HashMap<String, bool> = HashMap::new(); // false = visiting
+        fn visit(
+            id: &str,
+            by_id: &BTreeMap<String, (Pack, &PackSource)>,
+            state: &mut HashMap<String, bool>,
+            order: &mut Vec<String>,
+            path: &mut Vec<String>,
+        ) -> Result<(), PackError> {
+            match state.get(id) {
+                Some(true) => return Ok(()),
+                Some(false) => {
+                    let (_, src) = &by_id[id];
+                    path.push(id.to_owned());
+                    return Err(PackError::at(
+                        src,
+                        extends_offset(src),
+                        format!("extends 形成循环：{}", path.join(" → ")),
+                    ));
+                }
+                None => {}
+            }
+            state.insert(id.to_owned(), false);
+            path.push(id.to_owned());
+            let (pack, src) = &by_id[id];
+            for parent in &pack.extends {
+                if !by_id.contains_key(parent) {
+                    return Err(PackError::at(
+                        src,
+                        extends_offset(src),
+                        format!("extends 引用了未知的包 “{parent}”"),
+                    ));
+                }
+                visit(parent, by_id, state, order, path)?;
+            }
+            path.pop();
+            state.insert(id.to_owned(), true);
+            order.push(id.to_owned());
+            Ok(())
+        }
+        let ids: Vec<String> = by_id.keys().cloned().collect();
+        for id in &ids {
+            visit(id, &by_id, &mut state, &mut order, &mut Vec::new())?;
+        }
+        let mut packs = Vec::with_capacity(order.len());
+        let mut sources_by_pack = Vec::with_capacity(order.len());
+        for id in &order {
+            if let Some((pack, src)) = by_id.remove(id) {
+                packs.push(pack);
+                sources_by_pack.push(src);
+            }
+        }
+        let index: HashMap<String, usize> = packs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        let set = PackSet {
+            packs,
+            index,
+            cache: Mutex::new(HashMap::new()),
+        };
+        for (i, pack) in set.packs.iter().enumerate() {
+            let inherited: HashSet<&str> = set
+                .ancestors(i)
+                .into_iter()
+                .flat_map(|a| set.packs[a].rules.iter().map(|r| r.info.id.as_str()))
+                .collect();
+            for o in &pack.overrides {
+                if !inherited.contains(o.rule.as_str()) {
+                    let src = sources_by_pack[i];
+                    let offset = src.text.find(&o.rule).unwrap_or(0);
+                    return Err(PackError::at(
+                        src,
+                        offset,
+                        format!(
+                            "override 的规则 “{}” 不在本包继承的包中（extends：{}）",
+                            o.rule,
+                            if pack.extends.is_empty() {
+                                "无".to_owned()
+                            } else {
+                                pack.extends.join("、")
+                            }
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// The embedded default packs.
+    pub fn embedded() -> PackSet {
+        let sources: Vec<PackSource> = EMBEDDED
+            .iter()
+            .map(|(origin, text)| PackSource {
+                origin: (*origin).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        match PackSet::new(&sources) {
+            Ok(set) => set,
+            // The embedded packs are validated by the test suite.
+            Err(e) => panic!("embedded rule pack is invalid: {e}"),
+        }
+    }
+
+    pub fn packs(&self) -> &[Pack] {
+        &self.packs
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Pack> {
+        self.index.get(id).map(|&i| &self.packs[i])
+    }
+
+    /// Indices of a pack's ancestors (not itself), in dependency order.
+    fn ancestors(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.packs[i]
+            .extends
+            .iter()
+            .filter_map(|p| self.index.get(p).copied())
+            .collect();
+        while let Some(a) = stack.pop() {
+            if !out.contains(&a) {
+                out.push(a);
+                stack.extend(
+                    self.packs[a]
+                        .extends
+                        .iter()
+                        .filter_map(|p| self.index.get(p).copied()),
+                );
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The packs that apply to a report, with the reason for each: those
+    /// whose selector matches (or that have none), those named in `forced`,
+    /// and every ancestor of those. Unknown ids in `forced` are returned as
+    /// the error.
+    pub fn select(
+        &self,
+        issuer: Option<&str>,
+        text: &str,
+        forced: &[String],
+    ) -> Result<Vec<Applied>, String> {
+        let mut chosen: BTreeMap<usize, String> = BTreeMap::new();
+        for id in forced {
+            let i = *self.index.get(id).ok_or_else(|| id.clone())?;
+            chosen.insert(i, "配置中指定".to_owned());
+        }
+        for (i, pack) in self.packs.iter().enumerate() {
+            if chosen.contains_key(&i) {
+                continue;
+            }
+            if let Some(reason) = pack.selects(issuer, text) {
+                chosen.insert(i, reason);
+            }
+        }
+        let direct: Vec<usize> = chosen.keys().copied().collect();
+        for i in direct {
+            for a in self.ancestors(i) {
+                chosen
+                    .entry(a)
+                    .or_insert_with(|| format!("被 {} 继承", self.packs[i].id));
+            }
+        }
+        Ok(chosen
+            .into_iter()
+            .map(|(i, reason)| Applied {
+                pack: self.packs[i].id.clone(),
+                reason,
+            })
+            .collect())
+    }
+
+    /// The effective rules of a selection: each pack's rules in layer order,
+    /// with the overrides of later packs applied and rules turned off removed.
+    pub fn rule_set(&self, applied: &[Applied]) -> Arc<RuleSet> {
+        let key: Vec<usize> = applied
+            .iter()
+            .filter_map(|a| self.index.get(&a.pack).copied())
+            .collect();
+        if let Ok(cache) = self.cache.lock()
+            && let Some(set) = cache.get(&key)
+        {
+            return set.clone();
+        }
+        let mut rules: Vec<Arc<CompiledRule>> = key
+            .iter()
+            .flat_map(|&i| self.packs[i].rules.iter().cloned())
+            .collect();
+        for &i in &key {
+            let pack = &self.packs[i];
+            for o in &pack.overrides {
+                rules = rules
+                    .into_iter()
+                    .filter_map(|rule| {
+                        if rule.info.id != o.rule {
+                            return Some(rule);
+                        }
+                        let severity = match o.severity {
+                            Some(OverrideSeverity::Off) => return None,
+                            Some(OverrideSeverity::Error) => Some(Severity::Error),
+                            Some(OverrideSeverity::Warning) => Some(Severity::Warning),
+                            Some(OverrideSeverity::Info) => Some(Severity::Info),
+                            Some(OverrideSeverity::Hint) => Some(Severity::Hint),
+                            None => None,
+                        };
+                        let note = format!(
+                            "{}（{}）{}",
+                            pack.name,
+                            pack.id,
+                            o.reason
+                                .as_deref()
+                                .map(|r| format!("：{r}"))
+                                .unwrap_or_default()
+                        );
+                        Some(Arc::new(rule.overridden(severity, o.message.clone(), note)))
+                    })
+                    .collect();
+            }
+        }
+        let set = Arc::new(RuleSet {
+            packs: key.iter().map(|&i| self.packs[i].id.clone()).collect(),
+            rules,
+        });
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key, set.clone());
+        }
+        set
+    }
+
+    /// Every rule of every pack, for `xxgk explain` and SARIF.
+    pub fn all_rules(&self) -> impl Iterator<Item = &Arc<CompiledRule>> {
+        self.packs.iter().flat_map(|p| p.rules.iter())
+    }
+
+    /// Finds a rule by its full id (`cn/regulation-name`) or, when unique, by
+    /// its id within a pack (`regulation-name`).
+    pub fn find_rule(&self, id: &str) -> Option<&Arc<CompiledRule>> {
+        self.all_rules().find(|r| r.info.id == id).or_else(|| {
+            let mut found = self
+                .all_rules()
+                .filter(|r| r.info.id.split_once('/').is_some_and(|(_, name)| name == id));
+            let first = found.next();
+            if found.next().is_some() { None } else { first }
+        })
+    }
+}
+
+fn is_embedded(origin: &str) -> bool {
+    EMBEDDED.iter().any(|(o, _)| *o == origin)
+}
+
+/// Where `extends` is written in a pack, for errors about it.
+fn extends_offset(src: &PackSource) -> usize {
+    src.text.find("extends").unwrap_or(0)
+}
+

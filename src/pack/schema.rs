@@ -1,0 +1,355 @@
+//! The TOML schema of a rule pack, as a pack author writes it. Every struct
+//! refuses unknown fields, so a misspelt key is an error with its position,
+//! not a silently ignored setting. docs/rule-packs.md documents each field.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::regime::Regime;
+
+/// A whole pack file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    pub pack: PackMeta,
+    /// The pack's own rules.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<Spanned<RuleSpec>>,
+    /// Changes to rules inherited from the packs this one extends, keyed by
+    /// the inherited rule's full id (`cn/regulation-name`).
+    #[serde(default, rename = "override")]
+    pub overrides: BTreeMap<Spanned<String>, Spanned<OverrideSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PackMeta {
+    /// Stable id, lower-case ASCII letters, digits and `-`; prefixes the ids
+    /// of the pack's rules.
+    pub id: Spanned<String>,
+    /// Human name, e.g. 北京市.
+    pub name: String,
+    pub level: Level,
+    pub version: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Ids of the packs this one builds on.
+    #[serde(default)]
+    pub extends: Vec<Spanned<String>>,
+    /// Which reports the pack is for; a pack without it applies to every
+    /// report.
+    #[serde(default)]
+    pub applies_to: Option<AppliesTo>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    National,
+    Provincial,
+    Municipal,
+    District,
+    Custom,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::National => "national",
+            Level::Provincial => "provincial",
+            Level::Municipal => "municipal",
+            Level::District => "district",
+            Level::Custom => "custom",
+        }
+    }
+}
+
+/// Selection of a pack for a report: it applies when the report's issuer
+/// matches one of `issuer`, or, failing an issuer match, when the text
+/// mentions one of `mentions` (e.g. a 文号 prefix only that jurisdiction uses).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AppliesTo {
+    #[serde(default)]
+    pub issuer: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub mentions: Vec<Spanned<String>>,
+}
+
+/// The fixed vocabulary of rule kinds; each is a Rust checker in
+/// `src/check/<kind>.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KindName {
+    Pattern,
+    RequiredText,
+    RequiredSections,
+    HeadingNumbering,
+    EmptySection,
+    DuplicatedWord,
+    DuplicatedParagraph,
+    Metadata,
+}
+
+impl KindName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KindName::Pattern => "pattern",
+            KindName::RequiredText => "required-text",
+            KindName::RequiredSections => "required-sections",
+            KindName::HeadingNumbering => "heading-numbering",
+            KindName::EmptySection => "empty-section",
+            KindName::DuplicatedWord => "duplicated-word",
+            KindName::DuplicatedParagraph => "duplicated-paragraph",
+            KindName::Metadata => "metadata",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeveritySpec {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OverrideSeverity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+    Off,
+}
+
+/// Where in the report a `pattern` or `required-text` rule looks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Everything but tables.
+    #[default]
+    Text,
+    /// Everything, tables included.
+    All,
+    /// Heading lines only.
+    Headings,
+    /// Prose paragraphs only.
+    Paragraphs,
+    /// Table cells only.
+    Tables,
+    /// The blocks before the first heading (title included).
+    Preamble,
+    /// The title only.
+    Title,
+}
+
+/// Which piece of report metadata a `metadata` rule requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetadataField {
+    Title,
+    Issuer,
+    Year,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BasisSpec {
+    pub document: String,
+    #[serde(default)]
+    pub number: Option<String>,
+    #[serde(default)]
+    pub article: Option<String>,
+}
+
+/// Conditions on the report; a rule runs only when all of them hold.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WhenSpec {
+    /// The regimes the rule applies to (`"2007"`, `"2019"`, `"2021"`); a rule
+    /// with a regime condition does not run when the report year is unknown.
+    #[serde(default)]
+    pub regime: Vec<Regime>,
+    /// First report year the rule applies to.
+    #[serde(default)]
+    pub year_from: Option<u16>,
+    /// Last report year the rule applies to.
+    #[serde(default)]
+    pub year_to: Option<u16>,
+    /// The issuer must match one of these patterns.
+    #[serde(default)]
+    pub issuer: Vec<Spanned<String>>,
+    /// The issuer must match none of these patterns.
+    #[serde(default)]
+    pub issuer_not: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesSpec {
+    #[serde(default)]
+    pub bad: Vec<String>,
+    #[serde(default)]
+    pub good: Vec<String>,
+}
+
+/// One required section of a `required-sections` rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SectionSpec {
+    /// Stable key, used in messages and by other rules.
+    pub key: String,
+    /// The standard title, inserted by the fix.
+    pub title: String,
+    /// Patterns; a heading whose title matches any of them is this section.
+    #[serde(rename = "match")]
+    pub patterns: Vec<Spanned<String>>,
+    /// The standard sentence inserted under the heading by the fix.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Severity of this section's absence, when it differs from the rule's.
+    #[serde(default)]
+    pub severity: Option<SeveritySpec>,
+}
+
+/// One rule. Fields other than the common ones belong to particular kinds;
+/// the loader refuses a field the rule's kind does not use.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub kind: KindName,
+    pub severity: SeveritySpec,
+    /// The finding's message; may use `{placeholders}` that the kind fills.
+    pub message: String,
+    /// A one-line summary for rule lists; defaults to the message.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// A longer explanation (Markdown, Chinese), shown by `xxgk explain`.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub basis: Option<BasisSpec>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub when: Option<WhenSpec>,
+    #[serde(default)]
+    pub examples: Option<ExamplesSpec>,
+
+    // pattern, required-text
+    /// A regular expression (Rust `regex` syntax).
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+    /// Literal strings, as an alternative to `pattern`.
+    #[serde(default)]
+    pub literals: Option<Vec<String>>,
+    #[serde(default)]
+    pub scope: Option<Scope>,
+    /// Matches overlapping a match of this pattern (in the same block) are
+    /// not findings.
+    #[serde(default)]
+    pub exclude: Option<Spanned<String>>,
+
+    // pattern
+    /// Replacement for the flagged text (`$1`, `${name}` refer to groups).
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// Character-by-character replacement table for the flagged text.
+    #[serde(default)]
+    pub translate: Option<BTreeMap<String, String>>,
+    /// Wrong text → right text: each key is searched literally and replaced
+    /// by its value (a dictionary of typos or wrong names).
+    #[serde(default)]
+    pub swap: Option<BTreeMap<String, String>>,
+    /// Whether the fix may be applied in bulk; default true.
+    #[serde(default)]
+    pub fix_safe: Option<bool>,
+    /// What the fix does, e.g. 改为“据统计”.
+    #[serde(default)]
+    pub fix_title: Option<String>,
+
+    // required-text
+    /// Text inserted by the fix when the required text is missing.
+    #[serde(default)]
+    pub insert: Option<String>,
+
+    // required-sections
+    #[serde(default)]
+    pub sections: Option<Vec<SectionSpec>>,
+    /// Message for a section found out of order.
+    #[serde(default)]
+    pub order_message: Option<String>,
+
+    // heading-numbering
+    /// Message for a run of sub-headings that reuses the parent level's
+    /// numbering (一、概述 followed by 一、… 二、…).
+    #[serde(default)]
+    pub level_message: Option<String>,
+
+    // duplicated-word
+    /// Characters whose immediate repetition is flagged (的的, 了了…).
+    #[serde(default)]
+    pub single_chars: Option<String>,
+    /// Shortest and longest repeated word, in characters.
+    #[serde(default)]
+    pub min_chars: Option<usize>,
+    #[serde(default)]
+    pub max_chars: Option<usize>,
+    /// Repetitions that are correct Chinese (研究研究, 常常…).
+    #[serde(default)]
+    pub allow: Option<Vec<String>>,
+
+    // metadata
+    #[serde(default)]
+    pub field: Option<MetadataField>,
+}
+
+/// A child pack's change to an inherited rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideSpec {
+    #[serde(default)]
+    pub severity: Option<OverrideSeverity>,
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Why the jurisdiction differs; shown by `xxgk rules` and `explain`.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl RuleSpec {
+    /// The kind-specific fields this rule sets, by their TOML names, so the
+    /// loader can refuse those its kind does not use.
+    pub fn kind_fields(&self) -> Vec<&'static str> {
+        let set = [
+            ("pattern", self.pattern.is_some()),
+            ("literals", self.literals.is_some()),
+            ("scope", self.scope.is_some()),
+            ("exclude", self.exclude.is_some()),
+            ("replace", self.replace.is_some()),
+            ("translate", self.translate.is_some()),
+            ("swap", self.swap.is_some()),
+            ("fix-safe", self.fix_safe.is_some()),
+            ("fix-title", self.fix_title.is_some()),
+            ("insert", self.insert.is_some()),
+            ("sections", self.sections.is_some()),
+            ("order-message", self.order_message.is_some()),
+            ("level-message", self.level_message.is_some()),
+            ("single-chars", self.single_chars.is_some()),
+            ("min-chars", self.min_chars.is_some()),
+            ("max-chars", self.max_chars.is_some()),
+            ("allow", self.allow.is_some()),
+            ("field", self.field.is_some()),
+        ];
+        set.into_iter()
+            .filter(|(_, is_set)| *is_set)
+            .map(|(name, _)| name)
+            .collect()
+    }
+}

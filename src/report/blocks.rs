@@ -1,0 +1,424 @@
+//! Splitting text into blocks.
+//!
+//! Each line is classified first (blank, table, page number, heading, prose),
+//! then runs of lines are grouped: blank runs, tables (runs of lines with a
+//! `|`, bridging one or two short lines of a merged cell), and paragraphs
+//! (prose lines joined when a line was hard-wrapped by PDF extraction).
+
+use std::ops::Range;
+
+use unicode_width::UnicodeWidthStr;
+
+use super::heading::{Heading, MarkerKind, parse_heading};
+use super::scan::{
+    digit_value, is_blank, is_org_line, is_sentence_punct, is_ws, lines, parse_date_line, skip_ws, trim,
+};
+use super::{Block, BlockKind, table};
+
+enum LineKind {
+    Blank,
+    Page,
+    Pipe,
+    Heading(Heading),
+    Prose,
+}
+
+struct Line {
+    range: Range<usize>,
+    kind: LineKind,
+}
+
+pub(super) fn split(text: &str) -> Vec<Block> {
+    let mut ls: Vec<Line> = lines(text, 0..text.len())
+        .map(|range| {
+            let kind = classify(text, &range);
+            Line { range, kind }
+        })
+        .collect();
+    let wrap = WrapWidth::estimate(text, &ls);
+    // The title sits among the first lines: when the text is not visibly
+    // hard-wrapped, it stands alone even without a full stop.
+    let top = ls
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !matches!(l.kind, LineKind::Blank))
+        .nth(TITLE_ZONE)
+        .map_or(ls.len(), |(i, _)| i);
+    let n = ls.len();
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let start = ls[i].range.start;
+        let (kind, j) = match std::mem::replace(&mut ls[i].kind, LineKind::Blank) {
+            LineKind::Blank => {
+                let mut j = i + 1;
+                while j < n && matches!(ls[j].kind, LineKind::Blank) {
+                    j += 1;
+                }
+                (BlockKind::Blank, j)
+            }
+            LineKind::Page => (BlockKind::PageNumber, i + 1),
+            LineKind::Heading(h) => (BlockKind::Heading(h), i + 1),
+            LineKind::Pipe => {
+                let j = table_end(text, &ls, i);
+                let ranges: Vec<Range<usize>> = ls[i..j].iter().map(|l| l.range.clone()).collect();
+                (BlockKind::Table(table::parse(text, &ranges)), j)
+            }
+            LineKind::Prose => {
+                let mut j = i + 1;
+                while j < n
+                    && matches!(ls[j].kind, LineKind::Prose)
+                    && !paragraph_breaks(text, &ls, j, &wrap, top)
+                {
+                    j += 1;
+                }
+                (BlockKind::Paragraph, j)
+            }
+        };
+        let end = ls[j - 1].range.end;
+        blocks.push(Block {
+            kind,
+            range: start..end,
+        });
+        i = j;
+    }
+    blocks
+}
+
+fn classify(text: &str, range: &Range<usize>) -> LineKind {
+    let s = text.get(range.clone()).unwrap_or("");
+    if is_blank(s) {
+        LineKind::Blank
+    } else if s.contains('|') {
+        LineKind::Pipe
+    } else if is_page_number(s) {
+        LineKind::Page
+    } else if let Some(h) = parse_heading(s, range.start) {
+        LineKind::Heading(h)
+    } else {
+        LineKind::Prose
+    }
+}
+
+/// The end (exclusive line index) of the table starting at line `i`: the run
+/// of `|` lines, bridging gaps of one or two short lines that are prose or
+/// low-level headings (the wrapped text of a merged cell such as `（四）无法提供`
+/// or a lone `、`). A blank line, a page number or a 一、-level heading ends the
+/// table.
+fn table_end(text: &str, ls: &[Line], i: usize) -> usize {
+    let n = ls.len();
+    let is_pipe = |j: usize| j < n && matches!(ls[j].kind, LineKind::Pipe);
+    let bridgeable = |j: usize| {
+        j < n && {
+            let short = text
+                .get(ls[j].range.clone())
+                .is_some_and(|s| trim(s).chars().count() <= 30);
+            short
+                && match &ls[j].kind {
+                    LineKind::Prose => true,
+                    LineKind::Heading(h) => h.marker != MarkerKind::Markdown && h.level >= 2,
+                    _ => false,
+                }
+        }
+    };
+    let mut j = i + 1;
+    loop {
+        if is_pipe(j) {
+            j += 1;
+        } else if bridgeable(j) && is_pipe(j + 1) {
+            j += 2;
+        } else if bridgeable(j) && bridgeable(j + 1) && is_pipe(j + 2) {
+            j += 3;
+        } else {
+            return j;
+        }
+    }
+}
+
+/// `- 2 -`, `—2—`, `第 3 页`, `第3页 共10页`, `共10页 第3页`.
+fn is_page_number(s: &str) -> bool {
+    let t = trim(s);
+    if t.is_empty() || t.chars().count() > 24 {
+        return false;
+    }
+    let is_dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '―' | '‒' | '─' | '一');
+    let first = t.chars().next();
+    let last = t.chars().next_back();
+    if first.is_some_and(is_dash) && last.is_some_and(is_dash) {
+        let inner = t.trim_matches(|c| is_dash(c) || is_ws(c));
+        // `一` doubles as a dash in OCR output but is also a numeral: only
+        // accept it around Arabic digits.
+        return !inner.is_empty()
+            && inner.chars().count() <= 4
+            && inner.chars().all(|c| digit_value(c).is_some());
+    }
+    // Tokens: 第, 共, 页 and numbers; separators are ignored.
+    let mut tokens: Vec<char> = Vec::new();
+    let mut in_number = false;
+    for c in t.chars() {
+        if digit_value(c).is_some() {
+            if !in_number {
+                tokens.push('N');
+                in_number = true;
+            }
+            continue;
+        }
+        in_number = false;
+        match c {
+            '第' | '共' | '页' => tokens.push(c),
+            c if is_ws(c) || matches!(c, ',' | '，' | '/' | '／' | '、' | '|') => {}
+            _ => return false,
+        }
+    }
+    matches!(
+        tokens.as_slice(),
+        ['第', 'N', '页'] | ['第', 'N', '页', '共', 'N', '页'] | ['共', 'N', '页', '第', 'N', '页']
+    )
+}
+
+/// The width at which a PDF extraction hard-wrapped the text, estimated from
+/// the prose lines that do not end a sentence and are followed by more prose.
+/// A line clearly shorter than that ends its paragraph even without a full
+/// stop (a title, a signature, a list item without punctuation).
+struct WrapWidth(Option<usize>);
+
+impl WrapWidth {
+    fn estimate(text: &str, ls: &[Line]) -> WrapWidth {
+        let mut widths: Vec<usize> = ls
+            .windows(2)
+            .filter(|w| matches!(w[0].kind, LineKind::Prose) && matches!(w[1].kind, LineKind::Prose))
+            .filter_map(|w| text.get(w[0].range.clone()))
+            .filter(|s| !ends_sentence(s))
+            .map(|s| trim(s).width())
+            .collect();
+        if widths.len() < 4 {
+            return WrapWidth(None);
+        }
+        widths.sort_unstable();
+        WrapWidth(widths.get(widths.len() * 3 / 4).copied())
+    }
+
+    fn is_short(&self, line: &str) -> bool {
+        self.0.is_some_and(|w| trim(line).width() * 10 < w * 8)
+    }
+}
+
+/// Sentence-final punctuation at the end of a line (after trimming).
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end_matches(is_ws).chars().next_back().is_some_and(|c| {
+        matches!(
+            c,
+            '。' | '！' | '？' | '!' | '?' | '；' | ';' | '：' | ':' | '…' | '」' | '”' | '"'
+        )
+    })
+}
+
+/// An indented line: two or more leading spaces, or any ideographic space,
+/// no-break space or tab among its leading white space.
+fn is_indented(line: &str) -> bool {
+    let lead = &line[..skip_ws(line, 0)];
+    lead.chars().filter(|&c| c == ' ').count() >= 2
+        || lead.chars().any(|c| matches!(c, '\u{3000}' | '\u{a0}' | '\t'))
+}
+
+/// How many non-blank lines at the top of a report may hold its title.
+const TITLE_ZONE: usize = 10;
+
+/// A line that looks like a report's title (or its last line): it names a
+/// report and holds no sentence punctuation.
+fn is_title_like(line: &str) -> bool {
+    let t = trim(line);
+    (t.contains("报告") || t.contains("年报"))
+        && t.chars().count() <= 40
+        && !t
+            .chars()
+            .any(|c| (is_sentence_punct(c) && c != '、') || matches!(c, '《' | '》'))
+}
+
+/// Whether prose line `j` starts a new paragraph after prose line `j - 1`;
+/// lines before `top` are in the title zone.
+fn paragraph_breaks(text: &str, ls: &[Line], j: usize, wrap: &WrapWidth, top: usize) -> bool {
+    let get = |k: usize| {
+        ls.get(k)
+            .and_then(|l| text.get(l.range.clone()))
+            .unwrap_or("")
+    };
+    let prev = get(j - 1);
+    let next = get(j);
+    if ends_sentence(prev) || is_indented(next) || wrap.is_short(prev) {
+        return true;
+    }
+    // Sign-off lines (落款) stand alone: a date line, and an organisation line
+    // right before a date line.
+    let is_date = |s: &str| trim(s).chars().count() <= 30 && parse_date_line(s).is_some();
+    if is_date(prev) || is_date(next) {
+        return true;
+    }
+    if wrap.0.is_none() && j <= top && (is_title_like(prev) || is_title_like(next)) {
+        return true;
+    }
+    let after = ls
+        .get(j + 1)
+        .filter(|l| matches!(l.kind, LineKind::Prose))
+        .map_or("", |_| get(j + 1));
+    is_org_line(next) && is_date(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(&'static str, &str)> {
+        split(text)
+            .into_iter()
+            .map(|b| {
+                let k = match b.kind {
+                    BlockKind::Blank => "blank",
+                    BlockKind::Heading(_) => "heading",
+                    BlockKind::Paragraph => "para",
+                    BlockKind::Table(_) => "table",
+                    BlockKind::PageNumber => "page",
+                };
+                (k, &text[b.range])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn empty_and_blank() {
+        assert!(split("").is_empty());
+        assert_eq!(kinds("  \n\u{3000}\n\u{feff}\n"), [("blank", "  \n\u{3000}\n\u{feff}")]);
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let t = "\u{feff}某县2023年报告\r\n\r\n一、总体情况\r\n正文。\r\n";
+        assert_eq!(
+            kinds(t),
+            [
+                ("para", "\u{feff}某县2023年报告"),
+                ("blank", ""),
+                ("heading", "一、总体情况"),
+                ("para", "正文。"),
+            ]
+        );
+        let b = split(t);
+        assert!(b.iter().all(|b| !t[b.range.clone()].ends_with('\r')));
+        // A BOM before a heading does not hide it.
+        assert_eq!(kinds("\u{feff}一、概述"), [("heading", "\u{feff}一、概述")]);
+    }
+
+    #[test]
+    fn page_numbers() {
+        for p in ["- 2 -", "—2—", "— 12 —", "第 3 页", "第3页 共10页", "第3页/共10页", "共10页 第3页", "－1－"] {
+            assert!(is_page_number(p), "{p}");
+        }
+        for p in ["-", "—— 一 ——", "第三页", "第3章", "2", "- 2023年 -", "第3页的内容"] {
+            assert!(!is_page_number(p), "{p}");
+        }
+        assert_eq!(
+            kinds("第一行文字\n- 2 -\n第二行文字。"),
+            [("para", "第一行文字"), ("page", "- 2 -"), ("para", "第二行文字。")]
+        );
+    }
+
+    #[test]
+    fn web_paragraphs_one_per_line() {
+        let t = "第一段写完了。\n第二段也写完了！\n第三段：\n第四段";
+        assert_eq!(
+            kinds(t),
+            [
+                ("para", "第一段写完了。"),
+                ("para", "第二段也写完了！"),
+                ("para", "第三段："),
+                ("para", "第四段"),
+            ]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_paragraphs_are_joined() {
+        let t = "某某区人民政府\n\
+                 2023 年政府信息公开工作年度报告\n\
+                 本报告由某某区人民政府办公室根据《中华人民共和\n\
+                 国政府信息公开条例》要求编制。报告中所列数据统计\n\
+                 期限自 2023 年 1 月 1 日起至 2023 年 12 月 31 日止。\n\
+                 一、总体情况\n\
+                 2023 年，某某区人民政府坚持以人民为中心，全面贯彻\n\
+                 落实《条例》相关规范要求，不断完善政府信息公开制\n\
+                 度，建立健全保障机制，推进工作规范有序发展。\n\
+                 （一）主动公开情况。主要通过政府门户网站主动公开\n\
+                 \u{3000}\u{3000}另起一段，用全角空格缩进。\n\
+                 \u{20}\u{20}两个空格也是缩进，这一行没有写完\n\
+                 接着写完了。";
+        assert_eq!(
+            kinds(t),
+            [
+                ("para", "某某区人民政府"),
+                ("para", "2023 年政府信息公开工作年度报告"),
+                (
+                    "para",
+                    "本报告由某某区人民政府办公室根据《中华人民共和\n\
+                     国政府信息公开条例》要求编制。报告中所列数据统计\n\
+                     期限自 2023 年 1 月 1 日起至 2023 年 12 月 31 日止。"
+                ),
+                ("heading", "一、总体情况"),
+                (
+                    "para",
+                    "2023 年，某某区人民政府坚持以人民为中心，全面贯彻\n\
+                     落实《条例》相关规范要求，不断完善政府信息公开制\n\
+                     度，建立健全保障机制，推进工作规范有序发展。"
+                ),
+                ("heading", "（一）主动公开情况。主要通过政府门户网站主动公开"),
+                ("para", "　　另起一段，用全角空格缩进。"),
+                ("para", "  两个空格也是缩进，这一行没有写完\n接着写完了。"),
+            ]
+        );
+    }
+
+    #[test]
+    fn sign_off_lines_stand_alone() {
+        let t = "附件：《统计表》\n某某乡人民政府\n2018年3月";
+        assert_eq!(
+            kinds(t),
+            [("para", "附件：《统计表》"), ("para", "某某乡人民政府"), ("para", "2018年3月")]
+        );
+        let t = "附件《统计表》\n某某乡人民政府\n2018年3月";
+        assert_eq!(
+            kinds(t),
+            [("para", "附件《统计表》"), ("para", "某某乡人民政府"), ("para", "2018年3月")]
+        );
+    }
+
+    #[test]
+    fn table_lines_group_and_bridge_merged_cells() {
+        let t = "二、主动公开情况\n\
+                 信息内容 | 本年制发件数\n\
+                 规章 | 0\n\
+                 第二十条第（五）项\n\
+                 行政许可 | 550\n\
+                 （四）无法提供\n\
+                 1.本机关不掌握 | 10\n\
+                 \n\
+                 三、收到申请情况\n\
+                 甲 | 1\n\
+                 四、复议诉讼情况\n\
+                 乙 | 2";
+        let k = kinds(t);
+        assert_eq!(
+            k.iter().map(|k| k.0).collect::<Vec<_>>(),
+            ["heading", "table", "blank", "heading", "table", "heading", "table"]
+        );
+        let BlockKind::Table(table) = &split(t)[1].kind else {
+            panic!("not a table")
+        };
+        assert_eq!(table.rows.len(), 6);
+        assert_eq!(&t[table.rows[2].cells[0].range.clone()], "第二十条第（五）项");
+    }
+
+    #[test]
+    fn heading_line_with_pipe_is_a_table_row() {
+        let t = "一、本年新收申请数量 | 21 | 0\n二、上年结转数量 | 0 | 0";
+        assert_eq!(kinds(t).iter().map(|k| k.0).collect::<Vec<_>>(), ["table"]);
+    }
+}

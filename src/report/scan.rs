@@ -1,0 +1,396 @@
+//! Small hand-written scanners shared by the report parser: white space,
+//! numerals (Arabic, full-width and Chinese), years, dates and organisation
+//! names. Nothing here allocates per character or compiles a regex.
+
+use std::ops::Range;
+
+/// White space as the parser sees it: Unicode white space (which includes
+/// U+3000 and U+00A0) plus the BOM and the zero-width space.
+pub(super) fn is_ws(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}')
+}
+
+/// True when `s` holds only white space.
+pub(super) fn is_blank(s: &str) -> bool {
+    s.chars().all(is_ws)
+}
+
+/// `s` without leading and trailing white space.
+pub(super) fn trim(s: &str) -> &str {
+    s.trim_matches(is_ws)
+}
+
+/// `range` (a range of `text`) without leading and trailing white space. An
+/// all-blank range becomes an empty range at its start.
+pub(super) fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let Some(s) = text.get(range.clone()) else {
+        return range.start..range.start;
+    };
+    let lead = s.len() - s.trim_start_matches(is_ws).len();
+    let inner = s.trim_matches(is_ws);
+    let start = range.start + lead;
+    start..start + inner.len()
+}
+
+/// The lines of `text[range]`: ranges without the `\n` and without a `\r`
+/// before it. A final line break does not start another line.
+pub(super) fn lines(text: &str, range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+    let s = text.get(range.clone()).unwrap_or("");
+    let base = range.start;
+    let mut pos = 0;
+    let len = s.len();
+    std::iter::from_fn(move || {
+        if pos >= len {
+            return None;
+        }
+        let start = pos;
+        let end = match s[pos..].find('\n') {
+            Some(i) => {
+                pos += i + 1;
+                start + i
+            }
+            None => {
+                pos = len;
+                len
+            }
+        };
+        let end = if s[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        Some(base + start..base + end)
+    })
+}
+
+/// The value of an ASCII or full-width decimal digit.
+pub(super) fn digit_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        _ => None,
+    }
+}
+
+/// The value of a Chinese digit 一…九 (not 十, not zero).
+pub(super) fn cn_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// Chinese characters that may make up a small ordinal (一…九十九).
+pub(super) fn is_cn_numeral(c: char) -> bool {
+    cn_digit(c).is_some() || matches!(c, '十' | '〇' | '零')
+}
+
+/// Parses a Chinese ordinal in its usual forms: 三, 十, 十二, 二十, 二十三.
+/// Positional forms (一〇) and anything above 99 are refused.
+pub(super) fn parse_cn_ordinal(s: &str) -> Option<u32> {
+    let mut chars = s.chars();
+    let a = chars.next()?;
+    let b = chars.next();
+    let c = chars.next();
+    if chars.next().is_some() {
+        return None;
+    }
+    match (a, b, c) {
+        (a, None, None) if a == '十' => Some(10),
+        (a, None, None) => cn_digit(a),
+        ('十', Some(b), None) => Some(10 + cn_digit(b)?),
+        (a, Some('十'), None) => Some(cn_digit(a)? * 10),
+        (a, Some('十'), Some(c)) => Some(cn_digit(a)? * 10 + cn_digit(c)?),
+        _ => None,
+    }
+}
+
+/// Parses a small number written in Arabic digits (ASCII or full-width) or
+/// in Chinese (一…三十一, also 〇/零-positional forms such as 一〇).
+pub(super) fn parse_small_number(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    if s.chars().all(|c| digit_value(c).is_some()) {
+        if s.chars().count() > 4 {
+            return None;
+        }
+        return Some(s.chars().filter_map(digit_value).fold(0, |n, d| n * 10 + d));
+    }
+    parse_cn_ordinal(s)
+}
+
+/// A digit of a year: ASCII or full-width digits, Chinese digits and the
+/// zeros people type for 〇 (○ U+25CB, 零, O, Ｏ, ０). Returns the value and
+/// whether the character is a Chinese-style one.
+fn year_digit(c: char) -> Option<(u32, bool)> {
+    if let Some(d) = digit_value(c) {
+        return Some((d, false));
+    }
+    if let Some(d) = cn_digit(c) {
+        return Some((d, true));
+    }
+    match c {
+        '〇' | '○' | '零' | 'Ｏ' | '◯' => Some((0, true)),
+        'O' | 'o' => Some((0, false)),
+        _ => None,
+    }
+}
+
+fn is_numberish(c: char) -> bool {
+    year_digit(c).is_some() || c == '十'
+}
+
+/// A year written before `年`: the four digits ending right before byte
+/// `nian` of `text` (white space between them and 年 allowed). Returns the
+/// value and the byte offset where the digits start.
+pub(super) fn year_before(text: &str, nian: usize) -> Option<(u16, usize)> {
+    let before = text.get(..nian)?;
+    let mut it = before.char_indices().rev().peekable();
+    let mut skipped = 0;
+    while let Some(&(_, c)) = it.peek() {
+        if is_ws(c) && skipped < 3 {
+            skipped += 1;
+            it.next();
+        } else {
+            break;
+        }
+    }
+    let mut digits = [0u32; 4];
+    let mut chinese = false;
+    let mut letter_o = false;
+    let mut start = nian;
+    for slot in (0..4).rev() {
+        let (i, c) = it.next()?;
+        let (d, cn) = year_digit(c)?;
+        if matches!(c, 'O' | 'o') {
+            letter_o = true;
+        }
+        chinese |= cn;
+        digits[slot] = d;
+        start = i;
+    }
+    if let Some(&(_, c)) = it.peek()
+        && (is_numberish(c) && !matches!(c, 'O' | 'o') || c.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    if letter_o && !chinese {
+        return None;
+    }
+    let value = digits.iter().fold(0, |n, d| n * 10 + d);
+    if !(1990..=2100).contains(&value) {
+        return None;
+    }
+    Some((value as u16, start))
+}
+
+/// Every year written `2013年`, `2013 年` or `二〇一三年` in `text[range]`:
+/// (value, range from the first digit to the end of 年).
+pub(super) fn years_in(
+    text: &str,
+    range: Range<usize>,
+) -> impl Iterator<Item = (u16, Range<usize>)> + '_ {
+    let s = text.get(range.clone()).unwrap_or("");
+    let base = range.start;
+    s.match_indices('年').filter_map(move |(i, _)| {
+        let nian = base + i;
+        let (value, start) = year_before(text, nian)?;
+        Some((value, start..nian + '年'.len_utf8()))
+    })
+}
+
+/// Skips white space from byte `pos` of `s`.
+pub(super) fn skip_ws(s: &str, mut pos: usize) -> usize {
+    while let Some(c) = s.get(pos..).and_then(|t| t.chars().next()) {
+        if !is_ws(c) {
+            break;
+        }
+        pos += c.len_utf8();
+    }
+    pos
+}
+
+/// Reads a number (Arabic digits or Chinese numerals) at byte `pos` of `s`
+/// followed by white space and then `unit`; returns the value and the byte
+/// after the unit.
+pub(super) fn number_then(s: &str, pos: usize, units: &[char]) -> Option<(u32, usize)> {
+    let rest = s.get(pos..)?;
+    let len: usize = rest
+        .chars()
+        .take_while(|&c| digit_value(c).is_some() || is_cn_numeral(c))
+        .map(char::len_utf8)
+        .sum();
+    if len == 0 {
+        return None;
+    }
+    let value = parse_small_number(&rest[..len])?;
+    let after = skip_ws(s, pos + len);
+    let c = s.get(after..)?.chars().next()?;
+    if !units.contains(&c) {
+        return None;
+    }
+    Some((value, after + c.len_utf8()))
+}
+
+/// Parses a line that is only a date: `2018年3月`, `2018年3月31日`,
+/// `二○○九年三月`, `2024 年 1 月 20 日`, optionally in brackets.
+pub(super) fn parse_date_line(line: &str) -> Option<(u16, u8, Option<u8>)> {
+    let t = trim(line);
+    if t.is_empty() || t.len() > 80 {
+        return None;
+    }
+    let t = t
+        .strip_prefix('（')
+        .or_else(|| t.strip_prefix('('))
+        .unwrap_or(t);
+    let t = t
+        .strip_suffix('）')
+        .or_else(|| t.strip_suffix(')'))
+        .unwrap_or(t);
+    let t = trim(t);
+    let nian = t.find('年')?;
+    let (year, start) = year_before(t, nian)?;
+    if !is_blank(&t[..start]) {
+        return None;
+    }
+    let pos = skip_ws(t, nian + '年'.len_utf8());
+    let (month, pos) = number_then(t, pos, &['月'])?;
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let pos = skip_ws(t, pos);
+    let (day, pos) = if pos < t.len() {
+        let (day, pos) = number_then(t, pos, &['日', '号'])?;
+        if !(1..=31).contains(&day) {
+            return None;
+        }
+        (Some(day as u8), pos)
+    } else {
+        (None, pos)
+    };
+    if !is_blank(&t[pos..]) {
+        return None;
+    }
+    Some((year, month as u8, day))
+}
+
+/// Organisation-name endings (机关名称).
+const ORG_SUFFIXES: &[&str] = &[
+    "人民政府",
+    "政府",
+    "局",
+    "委员会",
+    "委",
+    "办公室",
+    "办公厅",
+    "办",
+    "办事处",
+    "街道",
+    "乡",
+    "镇",
+    "厅",
+    "部",
+    "中心",
+    "院",
+    "署",
+    "所",
+    "站",
+    "队",
+    "会",
+];
+
+/// True when `name` (trimmed) ends in an organisation suffix.
+pub(super) fn ends_with_org_suffix(name: &str) -> bool {
+    let t = trim(name);
+    ORG_SUFFIXES.iter().any(|s| t.ends_with(s))
+}
+
+/// Punctuation that cannot stand in an organisation line or a title line.
+pub(super) fn is_sentence_punct(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '、' | '；' | '：' | ',' | ';' | ':' | '！' | '？' | '!' | '?' | '“' | '”'
+    )
+}
+
+/// A short line holding only an organisation's name: the issuer line of a
+/// two-line title or of the sign-off (落款).
+pub(super) fn is_org_line(line: &str) -> bool {
+    let t = trim(line);
+    !t.is_empty()
+        && t.chars().count() <= 30
+        && !t.chars().any(|c| is_sentence_punct(c) || c == '|' || c == '.')
+        && ends_with_org_suffix(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_strip_cr_and_final_break() {
+        let t = "a\r\nb\n\nc\n";
+        let v: Vec<_> = lines(t, 0..t.len()).map(|r| &t[r]).collect();
+        assert_eq!(v, ["a", "b", "", "c"]);
+        let t = "x";
+        assert_eq!(lines(t, 0..1).count(), 1);
+        assert_eq!(lines("", 0..0).count(), 0);
+    }
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(parse_cn_ordinal("三"), Some(3));
+        assert_eq!(parse_cn_ordinal("十"), Some(10));
+        assert_eq!(parse_cn_ordinal("十二"), Some(12));
+        assert_eq!(parse_cn_ordinal("二十"), Some(20));
+        assert_eq!(parse_cn_ordinal("九十九"), Some(99));
+        assert_eq!(parse_cn_ordinal("一二"), None);
+        assert_eq!(parse_cn_ordinal("二〇一九"), None);
+        assert_eq!(parse_cn_ordinal(""), None);
+    }
+
+    #[test]
+    fn years() {
+        let t = "本单位2013年度，二〇一三年，二○○九年，2023 年，12013年，20*年，1850年";
+        let v: Vec<u16> = years_in(t, 0..t.len()).map(|(y, _)| y).collect();
+        assert_eq!(v, [2013, 2013, 2009, 2023]);
+        let t = "Foo2013年";
+        assert_eq!(years_in(t, 0..t.len()).count(), 0);
+        let t = "二O一三年";
+        assert_eq!(years_in(t, 0..t.len()).next().map(|y| y.0), Some(2013));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date_line("2018年3月"), Some((2018, 3, None)));
+        assert_eq!(parse_date_line("  2018年3月31日 "), Some((2018, 3, Some(31))));
+        assert_eq!(parse_date_line("二○○九年三月"), Some((2009, 3, None)));
+        assert_eq!(
+            parse_date_line("\u{a0}2024 年 1 月 20 日\u{a0}"),
+            Some((2024, 1, Some(20)))
+        );
+        assert_eq!(parse_date_line("（2026年1月23日）"), Some((2026, 1, Some(23))));
+        assert_eq!(parse_date_line("二〇二四年十二月三十一日"), Some((2024, 12, Some(31))));
+        assert_eq!(parse_date_line("2018年3月召开会议"), None);
+        assert_eq!(parse_date_line("2018年13月"), None);
+        assert_eq!(parse_date_line("于2018年3月"), None);
+    }
+
+    #[test]
+    fn org_lines() {
+        assert!(is_org_line("洪泽区人民政府"));
+        assert!(is_org_line("\u{a0}\u{a0}檀营乡人民政府\u{a0}"));
+        assert!(is_org_line("沭阳县发展和改革局"));
+        assert!(!is_org_line("我局高度重视，成立领导小组"));
+        assert!(!is_org_line("政府信息公开工作年度报告"));
+    }
+}

@@ -1,0 +1,247 @@
+//! Tables as rows of cells with ranges.
+
+use std::ops::Range;
+
+use super::scan::{digit_value, is_blank, is_ws, trim, trim_range};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub rows: Vec<Row>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// From the first cell's line start to the last cell's line end.
+    pub range: Range<usize>,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// The cell's text, trimmed of white space (empty cells have an empty
+    /// range at the cell's position).
+    pub range: Range<usize>,
+}
+
+/// How a run of table lines lays out its cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// One row per line: `a | b | c`, `| a | b |`.
+    RowPerLine,
+    /// One cell per line, each ending in ` |`; rows must be inferred.
+    CellPerLine,
+}
+
+/// Parses the table lines `lines` (ranges of `text` without line breaks).
+/// Lines without a `|` (short lines between table lines, such as a merged
+/// cell's wrapped text) become one cell each.
+pub(super) fn parse(text: &str, lines: &[Range<usize>]) -> Table {
+    let piped: Vec<&Range<usize>> = lines
+        .iter()
+        .filter(|r| line_text(text, r).contains('|'))
+        .collect();
+    let single = piped
+        .iter()
+        .filter(|r| is_single_cell_line(line_text(text, r)))
+        .count();
+    let shape = if !piped.is_empty() && single * 10 >= piped.len() * 7 {
+        Shape::CellPerLine
+    } else {
+        Shape::RowPerLine
+    };
+    match shape {
+        Shape::RowPerLine => row_per_line(text, lines),
+        Shape::CellPerLine => cell_per_line(text, lines),
+    }
+}
+
+fn line_text<'a>(text: &'a str, r: &Range<usize>) -> &'a str {
+    text.get(r.clone()).unwrap_or("")
+}
+
+/// A line holding one cell and a final `|`, or only pipes.
+fn is_single_cell_line(line: &str) -> bool {
+    let t = trim(line);
+    if t.chars().all(|c| c == '|' || is_ws(c)) {
+        return true;
+    }
+    t.ends_with('|') && t.matches('|').count() == 1
+}
+
+/// The `|`-separated pieces of a line, as ranges of `text` (untrimmed).
+fn pieces(text: &str, r: &Range<usize>) -> Vec<Range<usize>> {
+    let s = line_text(text, r);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in s.match_indices('|') {
+        out.push(r.start + start..r.start + i);
+        start = i + 1;
+    }
+    out.push(r.start + start..r.start + s.len());
+    out
+}
+
+fn cell(text: &str, piece: Range<usize>) -> Cell {
+    Cell {
+        range: trim_range(text, piece),
+    }
+}
+
+fn is_separator_row(text: &str, cells: &[Cell]) -> bool {
+    let mut dashes = false;
+    for c in cells {
+        let s = line_text(text, &c.range);
+        if s.is_empty() {
+            continue;
+        }
+        if !s.chars().all(|c| matches!(c, '-' | ':' | ' ' | '—' | '－')) {
+            return false;
+        }
+        dashes = true;
+    }
+    dashes
+}
+
+fn row_per_line(text: &str, lines: &[Range<usize>]) -> Table {
+    let mut rows = Vec::new();
+    for r in lines {
+        let s = line_text(text, r);
+        let mut ps = pieces(text, r);
+        if ps.len() > 1 {
+            let t = trim(s);
+            if t.ends_with('|') {
+                ps.pop();
+            }
+            if t.starts_with('|') && !ps.is_empty() {
+                ps.remove(0);
+            }
+        }
+        let cells: Vec<Cell> = ps.into_iter().map(|p| cell(text, p)).collect();
+        if cells.is_empty() || is_separator_row(text, &cells) {
+            continue;
+        }
+        rows.push(Row {
+            range: r.clone(),
+            cells,
+        });
+    }
+    Table { rows }
+}
+
+/// The kind of a cell's content, for inferring the column count.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Content {
+    Empty,
+    Number,
+    Label,
+}
+
+fn content(s: &str) -> Content {
+    let t = trim(s);
+    if t.is_empty() {
+        return Content::Empty;
+    }
+    let mut digit = false;
+    for c in t.chars() {
+        if digit_value(c).is_some() {
+            digit = true;
+        } else if !matches!(c, '.' | ',' | '%' | '-' | '+' | '．' | '，' | '％' | '﹪' | ' ') {
+            return Content::Label;
+        }
+    }
+    if digit {
+        Content::Number
+    } else {
+        Content::Label
+    }
+}
+
+fn cell_per_line(text: &str, lines: &[Range<usize>]) -> Table {
+    // Flatten: (cell, index of its line).
+    let mut cells: Vec<(Cell, usize)> = Vec::new();
+    for (li, r) in lines.iter().enumerate() {
+        let mut ps = pieces(text, r);
+        if ps.len() > 1 && ps.last().is_some_and(|p| is_blank(line_text(text, p))) {
+            ps.pop();
+        }
+        for p in ps {
+            cells.push((cell(text, p), li));
+        }
+    }
+    let kinds: Vec<Content> = cells
+        .iter()
+        .map(|(c, _)| content(line_text(text, &c.range)))
+        .collect();
+    let k = infer_columns(&kinds);
+    let mut rows = Vec::new();
+    for chunk in cells.chunks(k.max(1)) {
+        let (Some((_, first)), Some((_, last))) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (lines.get(*first), lines.get(*last)) else {
+            continue;
+        };
+        rows.push(Row {
+            range: a.start..b.end,
+            cells: chunk.iter().map(|(c, _)| c.clone()).collect(),
+        });
+    }
+    Table { rows }
+}
+
+/// Chooses the column count k (2..=10) of a flattened one-cell-per-line
+/// table: the k for which the last column is most consistently numeric (or
+/// empty), the first column most consistently a label, and every column most
+/// consistent in kind. A multiple of a good k scores about as well as k, so a
+/// larger k must do clearly better to win. Returns the number of cells (one
+/// row) when there are too few cells to tell.
+fn infer_columns(kinds: &[Content]) -> usize {
+    let n = kinds.len();
+    let mut best: Option<(usize, f64)> = None;
+    for k in 2..=10 {
+        if n < 2 * k {
+            break;
+        }
+        let score = column_score(kinds, k);
+        match best {
+            Some((_, b)) if score <= b + 0.05 => {}
+            _ => best = Some((k, score)),
+        }
+    }
+    best.map_or(n, |(k, _)| k)
+}
+
+fn column_score(kinds: &[Content], k: usize) -> f64 {
+    let mut consistency = 0.0;
+    let mut first_label = 0.0;
+    let mut last_number = 0.0;
+    for col in 0..k {
+        let (mut total, mut numeric, mut label) = (0usize, 0usize, 0usize);
+        for kind in kinds.iter().skip(col).step_by(k) {
+            total += 1;
+            match kind {
+                Content::Label => label += 1,
+                Content::Number => numeric += 1,
+                Content::Empty => {}
+            }
+        }
+        if total == 0 {
+            continue;
+        }
+        let total_f = total as f64;
+        let numeric_or_empty = (total - label) as f64 / total_f;
+        let labels = label as f64 / total_f;
+        consistency += numeric_or_empty.max(labels);
+        if col == 0 {
+            first_label = labels;
+        }
+        if col == k - 1 {
+            last_number = numeric_or_empty;
+            // A column of only blanks is no evidence of numbers.
+            if numeric == 0 {
+                last_number = 0.0;
+            }
+        }
+    }
+    consistency / k as f64 + first_label + last_number
+}
