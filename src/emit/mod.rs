@@ -112,6 +112,7 @@ pub(crate) mod fixtures {
     use std::sync::Arc;
 
     use super::{CheckedFile, ReportSummary};
+    use crate::regime::Regime;
     use crate::diagnostic::{
         Applicability, Basis, Diagnostic, Edit, Fix, Provenance, Related, RuleInfo, Severity,
     };
