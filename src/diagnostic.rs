@@ -58,7 +58,7 @@ impl std::str::FromStr for Severity {
 /// Whether a fix may be applied without the writer looking at it (Ruff's
 /// applicability). Safe fixes are applied in bulk (`fix all`); unsafe ones
 /// only one at a time, because they insert text the writer must confirm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     Unsafe,

@@ -104,7 +104,9 @@ impl DuplicatedWord {
         }
         let (_, c) = *chars.get(i)?;
         let (_, next) = *chars.get(i + 1)?;
-        (c == next && self.single_chars.contains(&c)).then_some(1)
+        // AABB reduplication (实实在在, 清清楚楚) is correct Chinese.
+        let after_pair = i >= 2 && chars[i - 2].1 == chars[i - 1].1 && chars[i - 1].1 != c;
+        (c == next && !after_pair && self.single_chars.contains(&c)).then_some(1)
     }
 }
 
@@ -145,6 +147,7 @@ allow = ["研究研究"]
             "要研究研究再定。",
             "信息公开，公开信息。",
             "11件申请",
+            "工作成果实实在在。",
         ] {
             assert!(check_rule(RULE, text).is_empty(), "{text}");
         }

@@ -17,7 +17,11 @@ use crate::text::to_chinese_number;
 #[derive(Clone, Debug)]
 pub struct HeadingNumbering {
     level_message: String,
+    restart_message: String,
 }
+
+const DEFAULT_RESTART_MESSAGE: &str =
+    "“{heading}”的序号重新从“{found}”开始，与此前的同级标题（至“{previous}”）不连续：请检查标题层级";
 
 const DEFAULT_LEVEL_MESSAGE: &str =
     "“{heading}”重新从“{found}”开始编号：疑似下级标题误用了本级序号，下级标题应写作“{expected}”";
@@ -29,6 +33,10 @@ impl HeadingNumbering {
                 .level_message
                 .clone()
                 .unwrap_or_else(|| DEFAULT_LEVEL_MESSAGE.to_owned()),
+            restart_message: spec
+                .restart_message
+                .clone()
+                .unwrap_or_else(|| DEFAULT_RESTART_MESSAGE.to_owned()),
         }
     }
 
@@ -63,20 +71,22 @@ impl HeadingNumbering {
             let heading = run[i];
             let found = heading.ordinal.unwrap_or(0);
             if found == 1 && expected > 1 {
-                // A restart: the sub-level run lasts while it counts on and
-                // does not pick up the outer sequence instead.
+                // A restart. It is a sub-level written with this level's
+                // markers only if, after counting on, the outer sequence
+                // resumes where it left off (一、 [一、二、三、] 二、). Otherwise
+                // which part is misnumbered cannot be told: say so, no fix.
                 let mut end = i + 1;
-                while end < run.len() {
-                    let n = run[end].ordinal.unwrap_or(0);
-                    let nested_next = (end - i + 1) as u32;
-                    if n == nested_next {
-                        end += 1;
-                    } else {
-                        break;
-                    }
+                while end < run.len() && run[end].ordinal == Some((end - i + 1) as u32) {
+                    end += 1;
                 }
-                self.report_level_reuse(cx, sink, &run[i..end], run[i - 1]);
-                i = end;
+                if end < run.len() && run[end].ordinal == Some(expected) {
+                    self.report_level_reuse(cx, sink, &run[i..end], run[i - 1]);
+                    i = end;
+                } else {
+                    self.report_restart(cx, sink, heading, run[i - 1]);
+                    expected = 2;
+                    i += 1;
+                }
                 continue;
             }
             if found != expected {
@@ -116,6 +126,20 @@ impl HeadingNumbering {
             vec![Edit::replace(ordinal.clone(), expected_text)],
         );
         sink.report(label_range(heading), message, related, Some(fix));
+    }
+
+    fn report_restart(&self, cx: &Context, sink: &mut Sink, heading: &Heading, previous: &Heading) {
+        let found = cx.slice(&ordinal_range(cx.text, heading)).to_owned();
+        let message = self
+            .restart_message
+            .replace("{heading}", cx.heading_label(heading))
+            .replace("{found}", &found)
+            .replace("{previous}", cx.heading_label(previous));
+        let related = vec![Related {
+            range: label_range(previous),
+            message: "此前最后一个同级标题".to_owned(),
+        }];
+        sink.report(label_range(heading), message, related, None);
     }
 
     fn report_level_reuse(&self, cx: &Context, sink: &mut Sink, run: &[&Heading], parent: &Heading) {
@@ -256,6 +280,22 @@ message = "“{heading}”序号应为“{expected}”"
             fixed(text, d),
             "一、概 述\n概述正文。\n（一）健全组织\n正文。\n（二）完善机制\n正文。\n（三）用好载体\n正文。\n二、主动公开情况\n正文。\n三、依申请公开情况\n正文。\n"
         );
+    }
+
+    #[test]
+    fn ambiguous_restart_is_reported_without_a_fix() {
+        // 一 … 六 then 一 二 三 五: either run could be the misnumbered one.
+        let text = "一、总体情况\n正文。\n二、机制\n正文。\n三、主动公开\n正文。\n一、主动公开政府信息情况\n正文。\n二、收到和处理申请情况\n正文。\n三、行政复议\n正文。\n五、其他\n正文。\n";
+        let found = check_rule(RULE, text);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "“一、主动公开政府信息情况”的序号重新从“一”开始，与此前的同级标题（至“三、主动公开”）不连续：请检查标题层级",
+                "“五、其他”序号应为“四”",
+            ]
+        );
+        assert!(found[0].fix.is_none());
     }
 
     #[test]

@@ -24,7 +24,13 @@ pub struct Pattern {
     exclude: Option<Regex>,
     scope: Scope,
     fix: Option<Replacement>,
+    /// Above this many matches, one finding stands for all of them (a text
+    /// whose punctuation was converted wholesale is one problem, not 300).
+    group_above: Option<usize>,
+    group_message: String,
 }
+
+const DEFAULT_GROUP_MESSAGE: &str = "{message}（全文共 {count} 处，修复将一并更正）";
 
 #[derive(Clone, Debug)]
 struct Replacement {
@@ -160,6 +166,11 @@ impl Pattern {
             exclude,
             scope: spec.scope.unwrap_or_default(),
             fix,
+            group_above: spec.group_above,
+            group_message: spec
+                .group_message
+                .clone()
+                .unwrap_or_else(|| DEFAULT_GROUP_MESSAGE.to_owned()),
         })
     }
 
@@ -168,6 +179,7 @@ impl Pattern {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        let mut found: Vec<(Range<usize>, String, Option<Fix>)> = Vec::new();
         for range in scope_ranges(cx, self.scope) {
             let Some(haystack) = cx.text.get(range.clone()) else {
                 continue;
@@ -178,26 +190,61 @@ impl Pattern {
                 if flagged.is_empty() || self.excluded(haystack, flagged.range()) {
                     continue;
                 }
-                let found = flagged.as_str();
+                let text = flagged.as_str();
                 let absolute = range.start + flagged.start()..range.start + flagged.end();
-                let replacement = self.fix.as_ref().map(|r| (r, r.replacement(&caps, found)));
+                let replacement = self.fix.as_ref().map(|r| (r, r.replacement(&caps, text)));
                 let message = sink.message(&[
-                    ("match", found),
+                    ("match", text),
                     (
                         "replacement",
                         replacement.as_ref().map(|(_, s)| s.as_str()).unwrap_or(""),
                     ),
                 ]);
-                let fix = replacement.filter(|(_, text)| text != found).map(|(r, text)| {
-                    let title = r
-                        .title
-                        .clone()
-                        .unwrap_or_else(|| format!("改为“{text}”"));
-                    Fix::new(title, r.applicability, vec![Edit::replace(absolute.clone(), text)])
+                let fix = replacement.filter(|(_, new)| new != text).map(|(r, new)| {
+                    let title = r.title.clone().unwrap_or_else(|| format!("改为“{new}”"));
+                    Fix::new(title, r.applicability, vec![Edit::replace(absolute.clone(), new)])
                 });
-                sink.report(absolute, message, Vec::new(), fix);
+                found.push((absolute, message, fix));
             }
         }
+        match self.group_above {
+            Some(limit) if found.len() > limit => self.report_group(sink, found),
+            _ => {
+                for (range, message, fix) in found {
+                    sink.report(range, message, Vec::new(), fix);
+                }
+            }
+        }
+    }
+
+    /// One finding, on the first match, whose fix corrects every match.
+    fn report_group(&self, sink: &mut Sink, found: Vec<(Range<usize>, String, Option<Fix>)>) {
+        let count = found.len();
+        let Some((range, first_message, _)) = found.first().cloned() else {
+            return;
+        };
+        let message = self
+            .group_message
+            .replace("{message}", &first_message)
+            .replace("{count}", &count.to_string());
+        let mut edits = Vec::new();
+        let mut applicability = Applicability::Safe;
+        let mut title = None;
+        for (_, _, fix) in found.into_iter() {
+            if let Some(fix) = fix {
+                applicability = applicability.min(fix.applicability);
+                title.get_or_insert_with(|| fix.title.clone());
+                edits.extend(fix.edits().iter().cloned());
+            }
+        }
+        let fix = (!edits.is_empty()).then(|| {
+            Fix::new(
+                format!("全文 {count} 处一并{}", title.unwrap_or_default()),
+                applicability,
+                edits,
+            )
+        });
+        sink.report(range, message, Vec::new(), fix);
     }
 
     fn excluded(&self, haystack: &str, flagged: Range<usize>) -> bool {
@@ -319,6 +366,26 @@ swap = { "具统计" = "据统计", "布署" = "部署" }
         let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(messages, ["“具统计”应为“据统计”", "“布署”应为“部署”"]);
         assert_eq!(fixed(text, &found[1]), "具统计，全年部署三项工作。");
+    }
+
+    #[test]
+    fn many_matches_are_grouped_into_one_finding_with_one_fix() {
+        let rule = r#"
+id = "halfwidth"
+kind = "pattern"
+severity = "warning"
+message = "半角标点“{match}”"
+pattern = '\p{Han}(?P<m>[,;])'
+translate = { "," = "，", ";" = "；" }
+group-above = 2
+"#;
+        let text = "甲,乙,丙;丁";
+        let found = check_rule(rule, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "半角标点“,”（全文共 3 处，修复将一并更正）");
+        assert_eq!(fixed(text, &found[0]), "甲，乙，丙；丁");
+        // At or below the limit, each match is its own finding.
+        assert_eq!(check_rule(rule, "甲,乙;丙").len(), 2);
     }
 
     #[test]

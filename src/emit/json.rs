@@ -30,8 +30,10 @@ use crate::regime::Regime;
 const VERSION: u32 = 1;
 
 pub(super) fn write(out: &mut dyn Write, files: &[CheckedFile]) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &document(files)).map_err(io::Error::other)?;
-    out.write_all(b"\n")
+    // One write: `out` may be an unbuffered stdout.
+    let mut bytes = serde_json::to_vec(&document(files)).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    out.write_all(&bytes)
 }
 
 fn document(files: &[CheckedFile]) -> Document<'_> {

@@ -112,11 +112,11 @@ pub(crate) mod fixtures {
     use std::sync::Arc;
 
     use super::{CheckedFile, ReportSummary};
-    use crate::regime::Regime;
     use crate::diagnostic::{
         Applicability, Basis, Diagnostic, Edit, Fix, Provenance, Related, RuleInfo, Severity,
     };
-        use crate::text::LineIndex;
+    use crate::regime::Regime;
+    use crate::text::LineIndex;
 
     /// The byte range of the `nth` (0-based) occurrence of `needle`.
     pub(crate) fn find(text: &str, needle: &str, nth: usize) -> Range<usize> {

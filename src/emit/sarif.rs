@@ -25,8 +25,10 @@ pub(super) fn write(
     files: &[CheckedFile],
     rules: &[Arc<RuleInfo>],
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(files, rules)).map_err(io::Error::other)?;
-    out.write_all(b"\n")
+    // One write: `out` may be an unbuffered stdout.
+    let mut bytes = serde_json::to_vec_pretty(&log(files, rules)).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    out.write_all(&bytes)
 }
 
 fn log(files: &[CheckedFile], rules: &[Arc<RuleInfo>]) -> Value {

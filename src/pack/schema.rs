@@ -273,6 +273,14 @@ pub struct RuleSpec {
     /// What the fix does, e.g. 改为“据统计”.
     #[serde(default)]
     pub fix_title: Option<String>,
+    /// Above this many matches in a report, report one finding for all of
+    /// them (with one fix that corrects all).
+    #[serde(default)]
+    pub group_above: Option<usize>,
+    /// The grouped finding's message; `{message}` is the first match's
+    /// message and `{count}` the number of matches.
+    #[serde(default)]
+    pub group_message: Option<String>,
 
     // required-text
     /// Text inserted by the fix when the required text is missing.
@@ -291,6 +299,10 @@ pub struct RuleSpec {
     /// numbering (一、概述 followed by 一、… 二、…).
     #[serde(default)]
     pub level_message: Option<String>,
+    /// Message for a sequence that restarts at 一 where it is unclear which
+    /// headings are misnumbered.
+    #[serde(default)]
+    pub restart_message: Option<String>,
 
     // duplicated-word
     /// Characters whose immediate repetition is flagged (的的, 了了…).
@@ -337,10 +349,13 @@ impl RuleSpec {
             ("swap", self.swap.is_some()),
             ("fix-safe", self.fix_safe.is_some()),
             ("fix-title", self.fix_title.is_some()),
+            ("group-above", self.group_above.is_some()),
+            ("group-message", self.group_message.is_some()),
             ("insert", self.insert.is_some()),
             ("sections", self.sections.is_some()),
             ("order-message", self.order_message.is_some()),
             ("level-message", self.level_message.is_some()),
+            ("restart-message", self.restart_message.is_some()),
             ("single-chars", self.single_chars.is_some()),
             ("min-chars", self.min_chars.is_some()),
             ("max-chars", self.max_chars.is_some()),

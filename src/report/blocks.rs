@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::heading::{Heading, MarkerKind, parse_heading};
 use super::scan::{
-    digit_value, is_blank, is_org_line, is_sentence_punct, is_ws, lines, parse_date_line, skip_ws, trim,
+    chars_at_most, digit_value, is_blank, is_org_line, is_sentence_punct, is_ws, lines, parse_date_line, skip_ws, trim,
 };
 use super::{Block, BlockKind, table};
 
@@ -19,8 +19,37 @@ enum LineKind {
     Blank,
     Page,
     Pipe,
-    Heading(Heading),
-    Prose,
+    Heading(Box<Heading>),
+    Prose(Prose),
+}
+
+/// What the paragraph joiner needs to know about a prose line, computed once.
+#[derive(Clone, Copy)]
+struct Prose {
+    /// Display width of the trimmed line (CJK characters count 2).
+    width: usize,
+    ends_sentence: bool,
+    indented: bool,
+    /// The line is only a date (a sign-off).
+    date: bool,
+    /// The line is only an organisation's name.
+    org: bool,
+    /// The line looks like a report's title.
+    title: bool,
+}
+
+impl Prose {
+    fn of(line: &str) -> Prose {
+        let t = trim(line);
+        Prose {
+            width: t.width(),
+            ends_sentence: ends_sentence(t),
+            indented: is_indented(line),
+            date: chars_at_most(t, 30) && parse_date_line(t).is_some(),
+            org: is_org_line(t),
+            title: is_title_like(t),
+        }
+    }
 }
 
 struct Line {
@@ -35,7 +64,7 @@ pub(super) fn split(text: &str) -> Vec<Block> {
             Line { range, kind }
         })
         .collect();
-    let wrap = WrapWidth::estimate(text, &ls);
+    let wrap = WrapWidth::estimate(&ls);
     // The title sits among the first lines: when the text is not visibly
     // hard-wrapped, it stands alone even without a full stop.
     let top = ls
@@ -49,7 +78,16 @@ pub(super) fn split(text: &str) -> Vec<Block> {
     let mut i = 0;
     while i < n {
         let start = ls[i].range.start;
-        let (kind, j) = match std::mem::replace(&mut ls[i].kind, LineKind::Blank) {
+        // Take a heading out of its line (nothing looks back at it); leave
+        // the other kinds in place for the paragraph joiner.
+        let kind = match &ls[i].kind {
+            LineKind::Heading(_) => std::mem::replace(&mut ls[i].kind, LineKind::Blank),
+            LineKind::Blank => LineKind::Blank,
+            LineKind::Page => LineKind::Page,
+            LineKind::Pipe => LineKind::Pipe,
+            LineKind::Prose(p) => LineKind::Prose(*p),
+        };
+        let (kind, j) = match kind {
             LineKind::Blank => {
                 let mut j = i + 1;
                 while j < n && matches!(ls[j].kind, LineKind::Blank) {
@@ -58,18 +96,15 @@ pub(super) fn split(text: &str) -> Vec<Block> {
                 (BlockKind::Blank, j)
             }
             LineKind::Page => (BlockKind::PageNumber, i + 1),
-            LineKind::Heading(h) => (BlockKind::Heading(h), i + 1),
+            LineKind::Heading(h) => (BlockKind::Heading(*h), i + 1),
             LineKind::Pipe => {
                 let j = table_end(text, &ls, i);
                 let ranges: Vec<Range<usize>> = ls[i..j].iter().map(|l| l.range.clone()).collect();
                 (BlockKind::Table(table::parse(text, &ranges)), j)
             }
-            LineKind::Prose => {
+            LineKind::Prose(_) => {
                 let mut j = i + 1;
-                while j < n
-                    && matches!(ls[j].kind, LineKind::Prose)
-                    && !paragraph_breaks(text, &ls, j, &wrap, top)
-                {
+                while j < n && !paragraph_breaks(&ls, j, &wrap, top) {
                     j += 1;
                 }
                 (BlockKind::Paragraph, j)
@@ -94,9 +129,9 @@ fn classify(text: &str, range: &Range<usize>) -> LineKind {
     } else if is_page_number(s) {
         LineKind::Page
     } else if let Some(h) = parse_heading(s, range.start) {
-        LineKind::Heading(h)
+        LineKind::Heading(Box::new(h))
     } else {
-        LineKind::Prose
+        LineKind::Prose(Prose::of(s))
     }
 }
 
@@ -112,10 +147,10 @@ fn table_end(text: &str, ls: &[Line], i: usize) -> usize {
         j < n && {
             let short = text
                 .get(ls[j].range.clone())
-                .is_some_and(|s| trim(s).chars().count() <= 30);
+                .is_some_and(|s| chars_at_most(trim(s), 30));
             short
                 && match &ls[j].kind {
-                    LineKind::Prose => true,
+                    LineKind::Prose(_) => true,
                     LineKind::Heading(h) => h.marker != MarkerKind::Markdown && h.level >= 2,
                     _ => false,
                 }
@@ -138,7 +173,7 @@ fn table_end(text: &str, ls: &[Line], i: usize) -> usize {
 /// `- 2 -`, `—2—`, `第 3 页`, `第3页 共10页`, `共10页 第3页`.
 fn is_page_number(s: &str) -> bool {
     let t = trim(s);
-    if t.is_empty() || t.chars().count() > 24 {
+    if t.is_empty() || !chars_at_most(t, 24) {
         return false;
     }
     let is_dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '―' | '‒' | '─' | '一');
@@ -149,7 +184,7 @@ fn is_page_number(s: &str) -> bool {
         // `一` doubles as a dash in OCR output but is also a numeral: only
         // accept it around Arabic digits.
         return !inner.is_empty()
-            && inner.chars().count() <= 4
+            && chars_at_most(inner, 4)
             && inner.chars().all(|c| digit_value(c).is_some());
     }
     // Tokens: 第, 共, 页 and numbers; separators are ignored.
@@ -183,13 +218,13 @@ fn is_page_number(s: &str) -> bool {
 struct WrapWidth(Option<usize>);
 
 impl WrapWidth {
-    fn estimate(text: &str, ls: &[Line]) -> WrapWidth {
+    fn estimate(ls: &[Line]) -> WrapWidth {
         let mut widths: Vec<usize> = ls
             .windows(2)
-            .filter(|w| matches!(w[0].kind, LineKind::Prose) && matches!(w[1].kind, LineKind::Prose))
-            .filter_map(|w| text.get(w[0].range.clone()))
-            .filter(|s| !ends_sentence(s))
-            .map(|s| trim(s).width())
+            .filter_map(|w| match (&w[0].kind, &w[1].kind) {
+                (LineKind::Prose(p), LineKind::Prose(_)) if !p.ends_sentence => Some(p.width),
+                _ => None,
+            })
             .collect();
         if widths.len() < 4 {
             return WrapWidth(None);
@@ -198,8 +233,8 @@ impl WrapWidth {
         WrapWidth(widths.get(widths.len() * 3 / 4).copied())
     }
 
-    fn is_short(&self, line: &str) -> bool {
-        self.0.is_some_and(|w| trim(line).width() * 10 < w * 8)
+    fn is_short(&self, line: &Prose) -> bool {
+        self.0.is_some_and(|w| line.width * 10 < w * 8)
     }
 }
 
@@ -228,8 +263,8 @@ const TITLE_ZONE: usize = 10;
 /// report and holds no sentence punctuation.
 fn is_title_like(line: &str) -> bool {
     let t = trim(line);
-    (t.contains("报告") || t.contains("年报"))
-        && t.chars().count() <= 40
+    chars_at_most(t, 40)
+        && (t.contains("报告") || t.contains("年报"))
         && !t
             .chars()
             .any(|c| (is_sentence_punct(c) && c != '、') || matches!(c, '《' | '》'))
@@ -237,31 +272,26 @@ fn is_title_like(line: &str) -> bool {
 
 /// Whether prose line `j` starts a new paragraph after prose line `j - 1`;
 /// lines before `top` are in the title zone.
-fn paragraph_breaks(text: &str, ls: &[Line], j: usize, wrap: &WrapWidth, top: usize) -> bool {
-    let get = |k: usize| {
-        ls.get(k)
-            .and_then(|l| text.get(l.range.clone()))
-            .unwrap_or("")
+fn paragraph_breaks(ls: &[Line], j: usize, wrap: &WrapWidth, top: usize) -> bool {
+    let prose = |k: usize| match ls.get(k).map(|l| &l.kind) {
+        Some(LineKind::Prose(p)) => Some(*p),
+        _ => None,
     };
-    let prev = get(j - 1);
-    let next = get(j);
-    if ends_sentence(prev) || is_indented(next) || wrap.is_short(prev) {
+    let (Some(prev), Some(next)) = (j.checked_sub(1).and_then(prose), prose(j)) else {
+        return true;
+    };
+    if prev.ends_sentence || next.indented || wrap.is_short(&prev) {
         return true;
     }
     // Sign-off lines (落款) stand alone: a date line, and an organisation line
     // right before a date line.
-    let is_date = |s: &str| trim(s).chars().count() <= 30 && parse_date_line(s).is_some();
-    if is_date(prev) || is_date(next) {
+    if prev.date || next.date {
         return true;
     }
-    if wrap.0.is_none() && j <= top && (is_title_like(prev) || is_title_like(next)) {
+    if wrap.0.is_none() && j <= top && (prev.title || next.title) {
         return true;
     }
-    let after = ls
-        .get(j + 1)
-        .filter(|l| matches!(l.kind, LineKind::Prose))
-        .map_or("", |_| get(j + 1));
-    is_org_line(next) && is_date(after)
+    next.org && prose(j + 1).is_some_and(|p| p.date)
 }
 
 #[cfg(test)]

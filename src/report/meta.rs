@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::scan::{
-    ends_with_org_suffix, is_org_line, is_sentence_punct, lines, number_then,
+    chars_at_most, ends_with_org_suffix, is_org_line, is_sentence_punct, lines, number_then,
     parse_date_line, skip_ws, trim, trim_range, years_in,
 };
 use super::{Block, BlockKind};
@@ -99,8 +99,8 @@ fn preamble(text: &str, blocks: &[Block]) -> Range<usize> {
 /// and holds no sentence punctuation (、 allowed).
 fn is_title_line(s: &str) -> bool {
     let t = trim(s);
-    is_title_words(t)
-        && t.chars().count() <= 80
+    chars_at_most(t, 80)
+        && is_title_words(t)
         && !t.chars().any(|c| is_sentence_punct(c) && c != '、')
 }
 
@@ -109,7 +109,7 @@ fn is_title_line(s: &str) -> bool {
 fn is_title_head_line(text: &str, r: &Range<usize>) -> bool {
     let t = trim(text.get(r.clone()).unwrap_or(""));
     !t.is_empty()
-        && t.chars().count() <= 30
+        && chars_at_most(t, 30)
         && !t.chars().any(is_sentence_punct)
         && (ends_with_org_suffix(t)
             || years_in(text, r.clone()).next().is_some()

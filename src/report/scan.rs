@@ -15,6 +15,11 @@ pub(super) fn is_blank(s: &str) -> bool {
     s.chars().all(is_ws)
 }
 
+/// True when `s` has at most `n` characters (without counting them all).
+pub(super) fn chars_at_most(s: &str, n: usize) -> bool {
+    s.len() <= n || s.chars().nth(n).is_none()
+}
+
 /// `s` without leading and trailing white space.
 pub(super) fn trim(s: &str) -> &str {
     s.trim_matches(is_ws)
@@ -120,7 +125,7 @@ pub(super) fn parse_small_number(s: &str) -> Option<u32> {
         return None;
     }
     if s.chars().all(|c| digit_value(c).is_some()) {
-        if s.chars().count() > 4 {
+        if !chars_at_most(s, 4) {
             return None;
         }
         return Some(s.chars().filter_map(digit_value).fold(0, |n, d| n * 10 + d));
@@ -327,7 +332,7 @@ pub(super) fn is_sentence_punct(c: char) -> bool {
 pub(super) fn is_org_line(line: &str) -> bool {
     let t = trim(line);
     !t.is_empty()
-        && t.chars().count() <= 30
+        && chars_at_most(t, 30)
         && !t.chars().any(|c| is_sentence_punct(c) || c == '|' || c == '.')
         && ends_with_org_suffix(t)
 }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::scan::{digit_value, is_blank, is_ws, trim, trim_range};
+use super::scan::{digit_value, is_ws, trim, trim_range};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Table {
@@ -36,15 +36,17 @@ enum Shape {
 /// Lines without a `|` (short lines between table lines, such as a merged
 /// cell's wrapped text) become one cell each.
 pub(super) fn parse(text: &str, lines: &[Range<usize>]) -> Table {
-    let piped: Vec<&Range<usize>> = lines
-        .iter()
-        .filter(|r| line_text(text, r).contains('|'))
-        .collect();
-    let single = piped
-        .iter()
-        .filter(|r| is_single_cell_line(line_text(text, r)))
-        .count();
-    let shape = if !piped.is_empty() && single * 10 >= piped.len() * 7 {
+    let (mut piped, mut single) = (0usize, 0usize);
+    for r in lines {
+        let s = line_text(text, r);
+        if s.contains('|') {
+            piped += 1;
+            if is_single_cell_line(s) {
+                single += 1;
+            }
+        }
+    }
+    let shape = if piped > 0 && single * 10 >= piped * 7 {
         Shape::CellPerLine
     } else {
         Shape::RowPerLine
@@ -69,16 +71,24 @@ fn is_single_cell_line(line: &str) -> bool {
 }
 
 /// The `|`-separated pieces of a line, as ranges of `text` (untrimmed).
-fn pieces(text: &str, r: &Range<usize>) -> Vec<Range<usize>> {
+fn pieces<'a>(text: &'a str, r: &Range<usize>) -> impl Iterator<Item = Range<usize>> + 'a {
     let s = line_text(text, r);
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, _) in s.match_indices('|') {
-        out.push(r.start + start..r.start + i);
-        start = i + 1;
-    }
-    out.push(r.start + start..r.start + s.len());
-    out
+    let base = r.start;
+    let mut start = Some(0);
+    let mut bars = s.match_indices('|');
+    std::iter::from_fn(move || {
+        let from = start?;
+        match bars.next() {
+            Some((i, _)) => {
+                start = Some(i + 1);
+                Some(base + from..base + i)
+            }
+            None => {
+                start = None;
+                Some(base + from..base + s.len())
+            }
+        }
+    })
 }
 
 fn cell(text: &str, piece: Range<usize>) -> Cell {
@@ -105,18 +115,17 @@ fn is_separator_row(text: &str, cells: &[Cell]) -> bool {
 fn row_per_line(text: &str, lines: &[Range<usize>]) -> Table {
     let mut rows = Vec::new();
     for r in lines {
-        let s = line_text(text, r);
-        let mut ps = pieces(text, r);
-        if ps.len() > 1 {
-            let t = trim(s);
+        let t = trim(line_text(text, r));
+        let mut cells: Vec<Cell> = pieces(text, r).map(|p| cell(text, p)).collect();
+        if cells.len() > 1 {
+            // Leading and trailing pipes are delimiters, not empty cells.
             if t.ends_with('|') {
-                ps.pop();
+                cells.pop();
             }
-            if t.starts_with('|') && !ps.is_empty() {
-                ps.remove(0);
+            if t.starts_with('|') && !cells.is_empty() {
+                cells.remove(0);
             }
         }
-        let cells: Vec<Cell> = ps.into_iter().map(|p| cell(text, p)).collect();
         if cells.is_empty() || is_separator_row(text, &cells) {
             continue;
         }
@@ -158,14 +167,13 @@ fn content(s: &str) -> Content {
 
 fn cell_per_line(text: &str, lines: &[Range<usize>]) -> Table {
     // Flatten: (cell, index of its line).
-    let mut cells: Vec<(Cell, usize)> = Vec::new();
+    let mut cells: Vec<(Cell, usize)> = Vec::with_capacity(lines.len() + lines.len() / 4);
     for (li, r) in lines.iter().enumerate() {
-        let mut ps = pieces(text, r);
-        if ps.len() > 1 && ps.last().is_some_and(|p| is_blank(line_text(text, p))) {
-            ps.pop();
-        }
-        for p in ps {
-            cells.push((cell(text, p), li));
+        let first = cells.len();
+        cells.extend(pieces(text, r).map(|p| (cell(text, p), li)));
+        // The text after the line's last `|` is a cell only if it is not blank.
+        if cells.len() > first + 1 && cells.last().is_some_and(|(c, _)| c.range.is_empty()) {
+            cells.pop();
         }
     }
     let kinds: Vec<Content> = cells
@@ -173,7 +181,7 @@ fn cell_per_line(text: &str, lines: &[Range<usize>]) -> Table {
         .map(|(c, _)| content(line_text(text, &c.range)))
         .collect();
     let k = infer_columns(&kinds);
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(cells.len() / k.max(1) + 1);
     for chunk in cells.chunks(k.max(1)) {
         let (Some((_, first)), Some((_, last))) = (chunk.first(), chunk.last()) else {
             continue;
