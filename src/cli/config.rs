@@ -87,7 +87,7 @@ impl Config {
             Some(builder.build().map_err(|e| located(0, e.to_string()))?)
         };
         Ok(Config {
-            path: Some(path.to_owned()),
+            path: Some(std::path::absolute(path).unwrap_or_else(|_| path.to_owned())),
             year: file.year,
             packs: file.packs,
             pack_paths: file.pack_paths.iter().map(|p| dir.join(p)).collect(),
@@ -109,7 +109,8 @@ impl Config {
             return false;
         };
         let base = config.parent().unwrap_or(Path::new("."));
-        let relative = path.strip_prefix(base).unwrap_or(path);
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        let relative = absolute.strip_prefix(base).unwrap_or(&absolute);
         set.is_match(relative)
     }
 }

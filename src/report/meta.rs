@@ -450,3 +450,214 @@ fn starts_on_january_first(text: &str, pos: usize) -> bool {
     let pos = skip_ws(text, pos);
     matches!(number_then(text, pos, &['日', '号']), Some((1, _)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Report;
+
+    fn slice(text: &str, r: &Option<Range<usize>>) -> Option<String> {
+        r.clone().map(|r| text[r].to_string())
+    }
+    use std::ops::Range;
+
+    #[test]
+    fn one_line_title_with_issuer_and_sign_off() {
+        let t = "某某县人民政府2023年政府信息公开工作年度报告\n\n\
+                 本报告根据《中华人民共和国政府信息公开条例》要求编制。\n\
+                 一、总体情况\n\
+                 2023年，我县坚持以人民为中心。\n\
+                 六、其他需要报告的事项\n\
+                 本年度未收取信息处理费。\n\n\
+                 某某县人民政府\n\
+                 2024年1月20日\n";
+        let r = Report::parse(t);
+        let m = &r.meta;
+        assert_eq!(slice(t, &m.title).as_deref(), Some("某某县人民政府2023年政府信息公开工作年度报告"));
+        let (name, range) = m.issuer.clone().unwrap();
+        assert_eq!(name, "某某县人民政府");
+        assert_eq!(&t[range], "某某县人民政府");
+        let y = m.year.clone().unwrap();
+        assert_eq!((y.value, &t[y.range]), (2023, "2023年"));
+        assert_eq!(m.preamble, 0..3);
+        let closing = m.closing.clone().unwrap();
+        assert_eq!(&t[r.blocks[closing.start].range.clone()], "某某县人民政府");
+        assert_eq!(closing.end, r.blocks.len());
+        let (yy, mm, dd, dr) = m.date.clone().unwrap();
+        assert_eq!((yy, mm, dd, &t[dr]), (2024, 1, Some(20), "2024年1月20日"));
+    }
+
+    #[test]
+    fn two_line_title() {
+        let t = "某某区人民政府\n\
+                 2023 年政府信息公开工作年度报告\n\
+                 本报告由某某市某某区人民政府办公室根据《中华人民共和\n\
+                 国政府信息公开条例》要求编制。报告中所列数据统计期\n\
+                 限自 2023 年 1 月 1 日起至 2023 年 12 月 31 日止。如对本\n\
+                 报告有疑问，请与某某区人民政府办公室联系（地址：某\n\
+                 某路 90 号）。\n\
+                 一、总体情况\n\
+                 2023 年，某某区人民政府坚持以习近平新时代中国特色社\n\
+                 会主义思想为指导，不断完善政府信息公开制度。\n";
+        let m = Report::parse(t).meta;
+        assert_eq!(
+            slice(t, &m.title).as_deref(),
+            Some("某某区人民政府\n2023 年政府信息公开工作年度报告")
+        );
+        assert_eq!(m.issuer.map(|i| i.0).as_deref(), Some("某某区人民政府"));
+        assert_eq!(m.year.map(|y| y.value), Some(2023));
+        assert_eq!(m.closing, None);
+    }
+
+    #[test]
+    fn title_wrapped_after_the_issuer() {
+        let t = "正文\n\
+                 2025 年某某市人民政府办公厅政府信息公开\n\
+                 工作年度报告\n\
+                 本年度报告根据《中华人民共和国政府信息公开条例》（以\n\
+                 下简称《条例》）和《关于印发政府信息公开工作年度报告\n\
+                 格式的通知》的要求编制，全文包括总体情况等六部分内容。\n\
+                 一、总体情况\n";
+        let m = Report::parse(t).meta;
+        assert_eq!(
+            slice(t, &m.title).as_deref(),
+            Some("2025 年某某市人民政府办公厅政府信息公开\n工作年度报告")
+        );
+        assert_eq!(m.issuer.map(|i| i.0).as_deref(), Some("某某市人民政府办公厅"));
+        assert_eq!(m.year.map(|y| y.value), Some(2025));
+    }
+
+    #[test]
+    fn issuer_only_in_preamble() {
+        let t = " 政府信息公开工作年度报告\n\n\
+                 本报告是根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，\
+                 由北京市某某区某某乡人民政府编制的2013年度政府信息公开年度报告。\n\
+                 一、概 述\n\
+                 2013年根据区政府的统一安排，我乡认真做好信息公开工作。\n";
+        let m = Report::parse(t).meta;
+        assert_eq!(slice(t, &m.title).as_deref(), Some("政府信息公开工作年度报告"));
+        let (name, range) = m.issuer.unwrap();
+        assert_eq!(name, "北京市某某区某某乡人民政府");
+        assert_eq!(&t[range], name);
+        let y = m.year.unwrap();
+        assert_eq!((y.value, &t[y.range]), (2013, "2013年度"));
+    }
+
+    #[test]
+    fn issuer_before_the_legal_basis() {
+        let t = "政府信息公开年度报告\n某某市某某局依据《中华人民共和国政府信息公开条例》编制本报告。\n一、概述\n";
+        assert_eq!(Report::parse(t).meta.issuer.map(|i| i.0).as_deref(), Some("某某市某某局"));
+        // 我局 is no name.
+        let t = "政府信息公开年度报告\n我局根据《中华人民共和国政府信息公开条例》编制本报告。\n一、概述\n";
+        assert_eq!(Report::parse(t).meta.issuer, None);
+    }
+
+    #[test]
+    fn chinese_numeral_sign_off_date() {
+        let t = "某某乡2008年政府信息公开工作年报\n\n\
+                 一、筹备工作\n\
+                 成立了乡政府信息公开工作领导小组。\n\
+                 二、存在的问题\n\
+                 有些科室还没有真正意识到此项工作的重要性。\n\n\n\
+                 \u{a0}\u{a0}\u{a0}\u{a0}某某乡人民政府\u{a0}\n\
+                 \u{a0}\u{a0}\u{a0}\u{a0}二○○九年三月\u{a0}\n";
+        let r = Report::parse(t);
+        let m = &r.meta;
+        assert_eq!(slice(t, &m.title).as_deref(), Some("某某乡2008年政府信息公开工作年报"));
+        assert_eq!(m.issuer.clone().map(|i| i.0).as_deref(), Some("某某乡"));
+        assert_eq!(m.year.clone().map(|y| y.value), Some(2008));
+        let (y, mo, d, range) = m.date.clone().unwrap();
+        assert_eq!((y, mo, d, &t[range]), (2009, 3, None, "二○○九年三月"));
+        let closing = m.closing.clone().unwrap();
+        assert!(t[r.blocks[closing.start].range.clone()].contains("某某乡人民政府"));
+    }
+
+    #[test]
+    fn year_from_statistics_period() {
+        let t = "政府信息公开年度报告\n\n本报告中所列数据的统计期限自2015年1月1日起，至2015年12月31日止。\n\n一、概述\n";
+        let m = Report::parse(t).meta;
+        let y = m.year.unwrap();
+        assert_eq!((y.value, &t[y.range]), (2015, "2015年"));
+        let t = "报告\n统计周期为 2024\n年 1 月 1 日至 12 月 31 日。\n";
+        assert_eq!(Report::parse(t).meta.year.map(|y| y.value), Some(2024));
+    }
+
+    #[test]
+    fn year_from_an_attached_table_and_sign_off_by_table() {
+        let t = "为深入贯彻落实有关要求,某某乡强化政务公开平台建设。现将工作情况汇报如下:\n\
+                 一、加强组织领导\n\
+                 一是加强组织领导。\n\
+                 附件:《某某乡政府信息公开情况统计表(2017年度)》\n\
+                 某某乡人民政府\n\
+                 2018年3月\n\
+                 政府信息公开情况统计表 |\n\
+                 填报单位(盖章):某某地区办事处 |\n";
+        let r = Report::parse(t);
+        let m = &r.meta;
+        assert_eq!(m.title, None);
+        assert_eq!(m.year.clone().map(|y| y.value), Some(2017));
+        assert_eq!(m.issuer.clone().map(|i| i.0).as_deref(), Some("某某乡人民政府"));
+        assert_eq!(m.date.clone().map(|d| (d.0, d.1, d.2)), Some((2018, 3, None)));
+        assert_eq!(m.closing.clone().map(|c| c.len()), Some(2));
+    }
+
+    #[test]
+    fn issuer_from_the_statistics_form() {
+        let t = "一、概述\n内容。\n统计表 |\n填报单位（盖章）：某某街道办事处 |\n";
+        let m = Report::parse(t).meta;
+        assert_eq!(m.issuer.map(|i| i.0).as_deref(), Some("某某街道办事处"));
+    }
+
+    #[test]
+    fn year_fallbacks() {
+        // The sign-off date of an early-year report closes the previous year.
+        let t = "一、概述\n全年公开信息86条。\n某某镇人民政府\n2014年2月10日\n";
+        assert_eq!(Report::parse(t).meta.year.map(|y| y.value), Some(2013));
+        // A page collecting sample reports has no year of its own.
+        let t = "信息公开年度报告范文\n\n时间:2023-03-31 02:03:36\n\n篇1\n\n一、概述\n\n城管局2011年度共接受咨询475次。\n\n篇2\n\n二、制度\n\n20*年主动公开信息15条。\n";
+        assert_eq!(Report::parse(t).meta.year, None);
+        // Out-of-range years are ignored.
+        let t = "某某局1850年政府信息公开工作年度报告\n";
+        assert_eq!(Report::parse(t).meta.year, None);
+    }
+
+    #[test]
+    fn markdown_title_and_date_under_it() {
+        let t = "# 某某县人民政府 2025 年 政府信息公开工作年度报告\n\n\
+                 某某县人民政府\n\
+                 (2026年1月23日)\n\n\
+                 依据《中华人民共和国政府信息公开条例》编制本报告。\n\n\
+                 ## 一、总体情况\n\n\
+                 2025年，我县坚持以人民为中心。\n";
+        let r = Report::parse(t);
+        let m = &r.meta;
+        assert_eq!(
+            slice(t, &m.title).as_deref(),
+            Some("某某县人民政府 2025 年 政府信息公开工作年度报告")
+        );
+        assert_eq!(m.issuer.clone().map(|i| i.0).as_deref(), Some("某某县人民政府"));
+        assert_eq!(m.year.clone().map(|y| y.value), Some(2025));
+        let first_section = r.blocks.iter().position(|b| t[b.range.clone()].starts_with("## ")).unwrap();
+        assert_eq!(m.preamble, 0..first_section);
+        assert_eq!(m.closing, None);
+        assert_eq!(m.date.clone().map(|d| (d.0, d.1, d.2)), Some((2026, 1, Some(23))));
+    }
+
+    #[test]
+    fn first_paragraph_of_the_last_section_is_no_sign_off() {
+        let t = "一、概述\n内容。\n六、其他需要报告的事项\n2024年1月20日\n";
+        let m = Report::parse(t).meta;
+        assert_eq!((m.closing, m.date), (None, None));
+        let t = "一、概述\n内容。\n六、其他\n某某局\n2024年1月20日\n";
+        let r = Report::parse(t);
+        assert_eq!(r.meta.closing.map(|c| c.len()), Some(1));
+    }
+
+    #[test]
+    fn empty_and_blank_texts() {
+        for t in ["", "   ", "\u{feff}", "\n\n\r\n", "报告"] {
+            let r = Report::parse(t);
+            assert_eq!(r.meta.year, None);
+            assert_eq!(r.meta.preamble, 0..r.blocks.len());
+        }
+    }
+}

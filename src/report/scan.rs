@@ -31,14 +31,17 @@ pub(super) fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
     let Some(s) = text.get(range.clone()) else {
         return range.start..range.start;
     };
-    let lead = s.len() - s.trim_start_matches(is_ws).len();
     let inner = s.trim_matches(is_ws);
+    if inner.is_empty() {
+        return range.start..range.start;
+    }
+    let lead = s.len() - s.trim_start_matches(is_ws).len();
     let start = range.start + lead;
     start..start + inner.len()
 }
 
-/// The lines of `text[range]`: ranges without the `\n` and without a `\r`
-/// before it. A final line break does not start another line.
+/// The lines of `text[range]`: ranges without the `\n` and without the
+/// `\r` (or stray `\r`s) before it. A final line break does not start another line.
 pub(super) fn lines(text: &str, range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
     let s = text.get(range.clone()).unwrap_or("");
     let base = range.start;
@@ -59,11 +62,7 @@ pub(super) fn lines(text: &str, range: Range<usize>) -> impl Iterator<Item = Ran
                 len
             }
         };
-        let end = if s[start..end].ends_with('\r') {
-            end - 1
-        } else {
-            end
-        };
+        let end = start + s[start..end].trim_end_matches('\r').len();
         Some(base + start..base + end)
     })
 }

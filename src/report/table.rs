@@ -199,9 +199,9 @@ fn cell_per_line(text: &str, lines: &[Range<usize>]) -> Table {
 
 /// Chooses the column count k (2..=10) of a flattened one-cell-per-line
 /// table: the k for which the last column is most consistently numeric (or
-/// empty), the first column most consistently a label, and every column most
-/// consistent in kind. A multiple of a good k scores about as well as k, so a
-/// larger k must do clearly better to win. Returns the number of cells (one
+/// empty), the first column most consistently a label, every column most
+/// consistent in kind, and the cells make whole rows. A multiple of a good k
+/// scores about as well as k, so a larger k must do clearly better to win. Returns the number of cells (one
 /// row) when there are too few cells to tell.
 fn infer_columns(kinds: &[Content]) -> usize {
     let n = kinds.len();
@@ -236,9 +236,11 @@ fn column_score(kinds: &[Content], k: usize) -> f64 {
         if total == 0 {
             continue;
         }
-        let total_f = total as f64;
-        let numeric_or_empty = (total - label) as f64 / total_f;
-        let labels = label as f64 / total_f;
+        // Shares smoothed towards one half, so that the few cells of a wide
+        // guess do not look consistent by chance.
+        let share = |count: usize| (count + 1) as f64 / (total + 2) as f64;
+        let numeric_or_empty = share(total - label);
+        let labels = share(label);
         consistency += numeric_or_empty.max(labels);
         if col == 0 {
             first_label = labels;
@@ -251,5 +253,100 @@ fn column_score(kinds: &[Content], k: usize) -> f64 {
             }
         }
     }
-    consistency / k as f64 + first_label + last_number
+    // A table is a whole number of rows.
+    let ragged = if kinds.len() % k == 0 { 0.0 } else { 0.2 };
+    consistency / k as f64 + first_label + last_number - ragged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        let lines: Vec<Range<usize>> = super::super::scan::lines(text, 0..text.len()).collect();
+        parse(text, &lines)
+    }
+
+    fn cells<'a>(text: &'a str, t: &Table) -> Vec<Vec<&'a str>> {
+        t.rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| &text[c.range.clone()]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn row_per_line() {
+        let t = "信息内容 | 本年制发件数 | 现行有效件数\n规章 | 0 | 0\n规范性文件 | 5 |";
+        let tb = table(t);
+        assert_eq!(
+            cells(t, &tb),
+            [vec!["信息内容", "本年制发件数", "现行有效件数"], vec!["规章", "0", "0"], vec!["规范性文件", "5"]]
+        );
+        assert_eq!(&t[tb.rows[1].range.clone()], "规章 | 0 | 0");
+    }
+
+    #[test]
+    fn markdown_with_separator_rows() {
+        let t = "| 信息内容 | 本年制发件数 |\n|---|:---:|\n| 规章 | 0 |\n|  | 3 |\n| --- | --- |\n| 合计 | 3 |";
+        let tb = table(t);
+        assert_eq!(
+            cells(t, &tb),
+            [vec!["信息内容", "本年制发件数"], vec!["规章", "0"], vec!["", "3"], vec!["合计", "3"]]
+        );
+        // An empty cell is an empty range where the cell stands.
+        let empty = &tb.rows[2].cells[0].range;
+        assert!(empty.is_empty());
+        assert_eq!(&t[tb.rows[2].range.start..empty.start], "|");
+    }
+
+    #[test]
+    fn one_cell_per_line_infers_three_columns() {
+        // label | unit | value, with section rows whose unit and value are blank.
+        let mut t = String::from("统计表 |\n||\n指标 |\n单位 |\n数值 |\n");
+        t.push_str("一、主动公开情况 |\n|\n|\n");
+        for (label, unit, value) in [
+            ("（一）主动公开信息数", "条", "120"),
+            ("其中：规范性文件数", "条", "2"),
+            ("（二）申请办结数", "件", "10"),
+            ("1.按时办结数", "件", "12"),
+            ("2.延期办结数", "件", "0"),
+            ("（三）收费金额", "万元", "0.5"),
+        ] {
+            t.push_str(&format!("{label} |\n{unit} |\n{value} |\n"));
+        }
+        t.push_str("二、回应解读情况 |\n|\n|\n");
+        let tb = table(&t);
+        assert!(tb.rows.iter().all(|r| r.cells.len() == 3), "{:?}", cells(&t, &tb));
+        let rows = cells(&t, &tb);
+        assert_eq!(rows[0], ["统计表", "", ""]);
+        assert_eq!(rows[1], ["指标", "单位", "数值"]);
+        assert_eq!(rows[2], ["一、主动公开情况", "", ""]);
+        assert!(rows.contains(&vec!["（二）申请办结数", "件", "10"]));
+        let last = tb.rows.last().unwrap();
+        assert_eq!(&t[last.range.clone()], "二、回应解读情况 |\n|\n|");
+    }
+
+    #[test]
+    fn one_cell_per_line_infers_two_columns() {
+        let mut t = String::new();
+        for (label, value) in [("行政许可", "550"), ("行政处罚", "4119"), ("行政强制", "195"), ("行政收费", "7730.28")] {
+            t.push_str(&format!("{label} |\n{value} |\n"));
+        }
+        let tb = table(&t);
+        assert_eq!(cells(&t, &tb)[3], ["行政收费", "7730.28"]);
+    }
+
+    #[test]
+    fn ragged_and_degenerate_tables() {
+        for t in ["|", "||", "| |\n|", "a|b|c\nd\n|e", "|||||\n|", "a |", "a |\nb |\n1 |\n", "||||\n||||\n||||"] {
+            let tb = table(t);
+            for r in &tb.rows {
+                assert!(r.range.start <= r.range.end && r.range.end <= t.len());
+                for c in &r.cells {
+                    assert!(r.range.start <= c.range.start && c.range.end <= r.range.end, "{t:?}");
+                }
+            }
+        }
+        assert_eq!(cells("a|b\n1|2|3|4", &table("a|b\n1|2|3|4")), [vec!["a", "b"], vec!["1", "2", "3", "4"]]);
+    }
 }

@@ -1,0 +1,206 @@
+//! The acceptance checks on the five real seed reports and six real peer
+//! reports of ../shared/corpus (present in CI; skipped where the checkout has
+//! no corpus beside it). The repository holds none of their text.
+
+mod common;
+
+use common::{Run, corpus, diagnostics, rules_of, xxgk};
+use serde_json::Value;
+
+fn check_seed(name: &str) -> Option<Run> {
+    let dir = corpus("seeds")?;
+    let path = dir.join(name);
+    let path = path.to_str()?.to_owned();
+    Some(xxgk(&["check", &path, "--format", "json", "--isolated"]))
+}
+
+fn with_message<'a>(d: &'a [Value], rule: &str, needle: &str) -> Vec<&'a Value> {
+    d.iter()
+        .filter(|x| x["rule"] == rule && x["message"].as_str().is_some_and(|m| m.contains(needle)))
+        .collect()
+}
+
+fn flagged_text(d: &Value, text: &str) -> String {
+    let start = d["range"]["start"]["offset"].as_u64().unwrap_or(0) as usize;
+    let end = d["range"]["end"]["offset"].as_u64().unwrap_or(0) as usize;
+    text.get(start..end).unwrap_or_default().to_owned()
+}
+
+#[test]
+fn seed_000_missing_fee_and_review_sections_with_numbered_insertions() {
+    let Some(run) = check_seed("000_8f38e6278bd335ce.txt") else { return };
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = run.json();
+    let report = &json["files"][0]["report"];
+    assert_eq!(report["year"], 2013);
+    assert_eq!(report["regime"], "2007");
+    assert!(report["issuer"].as_str().is_some_and(|i| i.contains("崔各庄乡")));
+    // Chaoyang township: national, then Beijing, then Chaoyang.
+    let packs: Vec<&str> = report["packs"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    for layer in ["cn", "beijing", "beijing-chaoyang"] {
+        assert!(packs.contains(&layer), "{packs:?}");
+    }
+
+    let d = diagnostics(&run);
+    for (needle, heading) in [
+        ("收费及减免", "四、政府信息公开的收费及减免情况"),
+        ("行政复议", "四、因政府信息公开申请行政复议、提起行政诉讼的情况"),
+    ] {
+        let found = with_message(&d, "cn/sections-2007", needle);
+        assert_eq!(found.len(), 1, "{needle}: {d:?}");
+        assert_eq!(found[0]["severity"], "error");
+        let edits = found[0]["fix"]["edits"].as_array().expect("a fix");
+        assert!(
+            edits.iter().any(|e| e["text"].as_str().is_some_and(|t| t.starts_with(&format!("{heading}\n")))),
+            "{edits:?}"
+        );
+        // The existing 四、存在的主要问题… moves to 五.
+        assert!(edits.iter().any(|e| e["text"] == "五"), "{edits:?}");
+    }
+}
+
+#[test]
+fn seed_000_structure_and_writing_findings() {
+    let Some(run) = check_seed("000_8f38e6278bd335ce.txt") else { return };
+    let Some(dir) = corpus("seeds") else { return };
+    let text = std::fs::read_to_string(dir.join("000_8f38e6278bd335ce.txt")).unwrap();
+    let d = diagnostics(&run);
+    let find = |rule: &str| d.iter().filter(|x| x["rule"] == rule).collect::<Vec<_>>();
+
+    // 一、概述 followed by 一、二、三、 sub-headings: one finding, fixed to （一）（二）（三）.
+    let numbering = find("cn/heading-numbering");
+    assert_eq!(numbering.len(), 1, "{numbering:?}");
+    assert!(flagged_text(numbering[0], &text).starts_with("一、健全组织"));
+    let edits = numbering[0]["fix"]["edits"].as_array().unwrap();
+    let new: Vec<&str> = edits.iter().filter_map(|e| e["text"].as_str()).collect();
+    assert_eq!(new, ["（一）", "（二）", "（三）"]);
+
+    let paragraph = find("cn/duplicated-paragraph");
+    assert_eq!(paragraph.len(), 1);
+    assert!(flagged_text(paragraph[0], &text).starts_with("虽然我乡信息公开工作取得了明显的成绩"));
+
+    let word = find("gbt/duplicated-word");
+    assert_eq!(word.len(), 1);
+    assert_eq!(flagged_text(word[0], &text), "信息");
+
+    assert_eq!(find("gbt/guillemet-book-title").len(), 1);
+    assert_eq!(find("gbt/heading-ordinal-dunhao").len(), 2);
+    assert_eq!(find("gbt/heading-inner-space").len(), 1);
+    // The report has its legal basis, year, period and download location.
+    for absent in ["cn/legal-basis", "cn/statistics-period", "cn/download-location", "cn/year-unknown", "cn/title-missing"] {
+        assert!(find(absent).is_empty(), "{absent}");
+    }
+}
+
+#[test]
+fn seed_001_has_all_required_sections() {
+    let Some(run) = check_seed("001_d2896c682011364c.txt") else { return };
+    let d = diagnostics(&run);
+    let errors: Vec<_> = d
+        .iter()
+        .filter(|x| x["rule"] == "cn/sections-2007" && x["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // 以下6方面工作 followed by （一）…（六）: consistent numbering.
+    assert!(!rules_of(&run).contains(&"cn/heading-numbering".to_owned()));
+    // It lacks the statistics period.
+    assert!(rules_of(&run).contains(&"cn/statistics-period".to_owned()));
+}
+
+#[test]
+fn seed_002_spam_and_chaoyang_selection_by_document_number() {
+    let Some(run) = check_seed("002_16dca761f14228ce.txt") else { return };
+    let json = run.json();
+    assert_eq!(json["files"][0]["report"]["year"], 2017);
+    let packs = json["files"][0]["report"]["packs"].as_array().unwrap();
+    assert!(packs.iter().any(|p| p == "beijing-chaoyang"), "{packs:?}");
+    let d = diagnostics(&run);
+    let spam: Vec<_> = d.iter().filter(|x| x["rule"] == "cn/spam-injection").collect();
+    assert_eq!(spam.len(), 2);
+    // Half-width punctuation throughout is one grouped finding, not a hundred.
+    let halfwidth: Vec<_> = d.iter().filter(|x| x["rule"] == "gbt/halfwidth-punctuation").collect();
+    assert_eq!(halfwidth.len(), 1);
+    assert!(halfwidth[0]["fix"]["edits"].as_array().is_some_and(|e| e.len() > 50));
+    // None of the Art. 32 headings is a heading here.
+    assert!(with_message(&d, "cn/sections-2007", "收费及减免").len() == 1);
+    // The report names 《2017年政务公开工作要点》: Chaoyang's rule is satisfied.
+    assert!(!rules_of(&run).contains(&"beijing-chaoyang/work-plan-implementation".to_owned()));
+}
+
+#[test]
+fn seed_003_typo_zero_glyph_and_correct_document_number() {
+    let Some(run) = check_seed("003_03320d02408610fb.txt") else { return };
+    let Some(dir) = corpus("seeds") else { return };
+    let text = std::fs::read_to_string(dir.join("003_03320d02408610fb.txt")).unwrap();
+    let d = diagnostics(&run);
+    let typo: Vec<_> = d.iter().filter(|x| x["rule"] == "gbt/typos").collect();
+    assert_eq!(typo.len(), 1);
+    assert_eq!(flagged_text(typo[0], &text), "已申请公开工作");
+    let zero: Vec<_> = d.iter().filter(|x| x["rule"] == "gbt/zero-glyph").collect();
+    assert_eq!(zero.len(), 1);
+    assert_eq!(zero[0]["fix"]["edits"][0]["text"], "二〇〇九");
+    // 京政办发〔2007〕71号 is correctly formed.
+    assert!(!rules_of(&run).contains(&"gbt/document-number-brackets".to_owned()));
+    for needle in ["收费及减免", "行政复议"] {
+        assert_eq!(with_message(&d, "cn/sections-2007", needle).len(), 1, "{needle}");
+    }
+}
+
+#[test]
+fn seed_004_placeholders_and_wrong_regulation_name() {
+    let Some(run) = check_seed("004_b61ef283626af920.txt") else { return };
+    let Some(dir) = corpus("seeds") else { return };
+    let text = std::fs::read_to_string(dir.join("004_b61ef283626af920.txt")).unwrap();
+    let d = diagnostics(&run);
+    let texts = |rule: &str| -> Vec<String> {
+        d.iter().filter(|x| x["rule"] == rule).map(|x| flagged_text(x, &text)).collect()
+    };
+    assert!(texts("cn/placeholder-star").contains(&"***".to_owned()));
+    assert!(texts("cn/placeholder-cross").contains(&"××".to_owned()));
+    let years = texts("cn/placeholder-year");
+    assert!(years.contains(&"20*年".to_owned()) && years.contains(&"20**年".to_owned()), "{years:?}");
+    assert_eq!(texts("cn/placeholder-empty-brackets"), ["[]"]);
+    assert!(texts("cn/year-missing").len() >= 4);
+    assert_eq!(texts("gbt/small-percent-sign"), ["﹪"]);
+    assert_eq!(texts("gbt/typos").iter().filter(|t| *t == "具统计").count(), 4);
+
+    let name: Vec<_> = d.iter().filter(|x| x["rule"] == "cn/regulation-name").collect();
+    assert_eq!(name.len(), 1);
+    assert_eq!(flagged_text(name[0], &text), "《中华人民共和国政府信息公开工作条例》");
+    assert_eq!(name[0]["fix"]["safe"], true);
+    assert_eq!(name[0]["fix"]["edits"][0]["text"], "《中华人民共和国政府信息公开条例》");
+
+    // A page of ten sample reports from many years: no report year, so no
+    // regime-specific section findings drown the writer.
+    assert!(run.json()["files"][0]["report"]["year"].is_null());
+    assert!(!rules_of(&run).iter().any(|r| r.starts_with("cn/sections-")));
+    assert!(d.len() < 200, "{} findings", d.len());
+}
+
+#[test]
+fn gb18030_copy_of_a_seed_gives_the_same_findings() {
+    let Some(dir) = corpus("seeds") else { return };
+    let text = std::fs::read_to_string(dir.join("000_8f38e6278bd335ce.txt")).unwrap();
+    let (bytes, _, bad) = encoding_rs::GB18030.encode(&text);
+    assert!(!bad);
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("000-gb18030.txt");
+    std::fs::write(&copy, &bytes).unwrap();
+    let gb = xxgk(&["check", copy.to_str().unwrap(), "--format", "json", "--isolated"]);
+    let utf8 = check_seed("000_8f38e6278bd335ce.txt").unwrap();
+    assert_eq!(diagnostics(&gb), diagnostics(&utf8));
+}
+
+#[test]
+fn peer_reports_in_2021_format_have_their_sections() {
+    let Some(dir) = corpus("peer") else { return };
+    for name in ["01_2023_hongze_qu.txt", "02_2024_hongze_qu.txt", "04_2023_shuyang_fgj.txt"] {
+        let path = dir.join(name);
+        let run = xxgk(&["check", path.to_str().unwrap(), "--format", "json", "--isolated"]);
+        let json = run.json();
+        assert_eq!(json["files"][0]["report"]["regime"], "2021", "{name}");
+        let d = diagnostics(&run);
+        let errors: Vec<_> = d.iter().filter(|x| x["severity"] == "error").collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
