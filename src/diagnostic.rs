@@ -107,7 +107,11 @@ pub struct Fix {
 impl Fix {
     /// Builds a fix; edits are sorted and must not overlap (two insertions at
     /// the same offset are kept in the order given).
-    pub fn new(title: impl Into<String>, applicability: Applicability, mut edits: Vec<Edit>) -> Self {
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        mut edits: Vec<Edit>,
+    ) -> Self {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         debug_assert!(
             edits.windows(2).all(|w| w[0].range.end <= w[1].range.start),

@@ -7,10 +7,10 @@
 //! to users and hold no rule logic. `emit` turns findings into output formats.
 //! See docs/ARCHITECTURE.md.
 
+pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod pack;
 pub mod regime;
 pub mod report;
 pub mod text;
-pub mod check;
-pub mod pack;

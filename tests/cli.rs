@@ -14,16 +14,37 @@ fn clean_report_exits_zero() {
 
 #[test]
 fn report_with_findings_exits_one_and_explains_them() {
-    let run = xxgk(&["check", "examples/reports/2013-xiangzhen.txt", "--color", "never"]);
+    let run = xxgk(&[
+        "check",
+        "examples/reports/2013-xiangzhen.txt",
+        "--color",
+        "never",
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stdout.contains("错误[cn/sections-2007]"), "{}", run.stdout);
-    assert!(run.stdout.contains("examples/reports/2013-xiangzhen.txt:"), "{}", run.stdout);
-    assert!(!run.stdout.contains('\u{1b}'), "no colour when asked for none");
+    assert!(
+        run.stdout.contains("错误[cn/sections-2007]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("examples/reports/2013-xiangzhen.txt:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains('\u{1b}'),
+        "no colour when asked for none"
+    );
 }
 
 #[test]
 fn json_contract() {
-    let run = xxgk(&["check", "examples/reports/2013-xiangzhen.txt", "--format", "json"]);
+    let run = xxgk(&[
+        "check",
+        "examples/reports/2013-xiangzhen.txt",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 1);
     let json = run.json();
     assert_eq!(json["version"], 1);
@@ -57,10 +78,20 @@ fn json_contract() {
 
 #[test]
 fn missing_fee_section_fix_inserts_a_numbered_heading_at_its_place() {
-    let run = xxgk(&["check", "examples/reports/2013-xiangzhen.txt", "--format", "json"]);
+    let run = xxgk(&[
+        "check",
+        "examples/reports/2013-xiangzhen.txt",
+        "--format",
+        "json",
+    ]);
     let fees = diagnostics(&run)
         .into_iter()
-        .find(|d| d["rule"] == "cn/sections-2007" && d["message"].as_str().is_some_and(|m| m.contains("收费及减免")))
+        .find(|d| {
+            d["rule"] == "cn/sections-2007"
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("收费及减免"))
+        })
         .expect("the missing fee section is found");
     let edits = fees["fix"]["edits"].as_array().expect("a fix");
     let insert = edits
@@ -82,22 +113,37 @@ fn missing_fee_section_fix_inserts_a_numbered_heading_at_its_place() {
 
 #[test]
 fn sarif_lists_all_rules_and_locates_results() {
-    let run = xxgk(&["check", "examples/reports/2013-xiangzhen.txt", "--format", "sarif"]);
+    let run = xxgk(&[
+        "check",
+        "examples/reports/2013-xiangzhen.txt",
+        "--format",
+        "sarif",
+    ]);
     let sarif = run.json();
     assert_eq!(sarif["version"], "2.1.0");
-    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-    assert!(rules.iter().any(|r| r["id"] == "cn/sections-2021"), "rules that did not fire are listed too");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(
+        rules.iter().any(|r| r["id"] == "cn/sections-2021"),
+        "rules that did not fire are listed too"
+    );
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["ruleId"] == "cn/regulation-name"));
 }
 
 #[test]
 fn github_annotations() {
-    let run = xxgk(&["check", "examples/reports/2013-xiangzhen.txt", "--format", "github"]);
+    let run = xxgk(&[
+        "check",
+        "examples/reports/2013-xiangzhen.txt",
+        "--format",
+        "github",
+    ]);
     assert!(
-        run.stdout
-            .lines()
-            .any(|l| l.starts_with("::error file=examples/reports/2013-xiangzhen.txt,line=3,col=6,")),
+        run.stdout.lines().any(
+            |l| l.starts_with("::error file=examples/reports/2013-xiangzhen.txt,line=3,col=6,")
+        ),
         "{}",
         run.stdout
     );
@@ -106,13 +152,25 @@ fn github_annotations() {
 #[test]
 fn folder_is_walked_for_txt_and_md_honouring_gitignore() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), "某局2023年政府信息公开工作年度报告\n××\n").unwrap();
-    std::fs::write(dir.path().join("b.md"), "# 某局2023年政府信息公开工作年度报告\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "某局2023年政府信息公开工作年度报告\n××\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.md"),
+        "# 某局2023年政府信息公开工作年度报告\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("c.docx"), "not a report").unwrap();
     std::fs::create_dir(dir.path().join("old")).unwrap();
     std::fs::write(dir.path().join("old/d.txt"), "××\n").unwrap();
     std::fs::write(dir.path().join(".gitignore"), "old/\n").unwrap();
-    let run = xxgk_in(dir.path(), &["check", ".", "--format", "json", "--isolated"], None);
+    let run = xxgk_in(
+        dir.path(),
+        &["check", ".", "--format", "json", "--isolated"],
+        None,
+    );
     let paths: Vec<String> = run.json()["files"]
         .as_array()
         .unwrap()
@@ -124,10 +182,18 @@ fn folder_is_walked_for_txt_and_md_honouring_gitignore() {
 
 #[test]
 fn stdin_with_a_filename() {
-    let report = "某局2023年政府信息公开工作年度报告\n根据《中华人民共和国政府信息公开工作条例》编制。\n";
+    let report =
+        "某局2023年政府信息公开工作年度报告\n根据《中华人民共和国政府信息公开工作条例》编制。\n";
     let run = common::xxgk_in(
         &repo(),
-        &["check", "-", "--stdin-filename", "draft.txt", "--format", "json"],
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "draft.txt",
+            "--format",
+            "json",
+        ],
         Some(report.as_bytes()),
     );
     assert_eq!(run.json()["files"][0]["path"], "draft.txt");
@@ -142,8 +208,16 @@ fn gb18030_file_gives_the_same_findings_as_utf8() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("utf8.txt"), &text).unwrap();
     std::fs::write(dir.path().join("gb.txt"), &gb).unwrap();
-    let utf8 = xxgk_in(dir.path(), &["check", "utf8.txt", "--format", "json", "--isolated"], None);
-    let gb = xxgk_in(dir.path(), &["check", "gb.txt", "--format", "json", "--isolated"], None);
+    let utf8 = xxgk_in(
+        dir.path(),
+        &["check", "utf8.txt", "--format", "json", "--isolated"],
+        None,
+    );
+    let gb = xxgk_in(
+        dir.path(),
+        &["check", "gb.txt", "--format", "json", "--isolated"],
+        None,
+    );
     assert_eq!(gb.code, 1, "{}", gb.stderr);
     assert_eq!(diagnostics(&utf8), diagnostics(&gb));
     assert!(!diagnostics(&gb).is_empty());
@@ -170,10 +244,18 @@ fn missing_path_is_exit_two() {
 fn empty_and_odd_files_do_not_crash() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("empty.txt"), "").unwrap();
-    std::fs::write(dir.path().join("blank.txt"), "\u{feff}\r\n\u{3000}\u{3000}\r\n  \n").unwrap();
+    std::fs::write(
+        dir.path().join("blank.txt"),
+        "\u{feff}\r\n\u{3000}\u{3000}\r\n  \n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("long.txt"), "一".repeat(300_000)).unwrap();
     std::fs::write(dir.path().join("pipes.txt"), "|||\n|\n| a |\n||||||\n").unwrap();
-    let run = xxgk_in(dir.path(), &["check", ".", "--format", "json", "--isolated"], None);
+    let run = xxgk_in(
+        dir.path(),
+        &["check", ".", "--format", "json", "--isolated"],
+        None,
+    );
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert_eq!(run.json()["summary"]["files"], 4);
 }
@@ -195,7 +277,11 @@ fn pack_with_toml_syntax_error_is_exit_two_with_position() {
         "broken.toml",
         "[pack]\nid = \"x\"\nname = \"坏\nlevel = \"custom\"\n",
     );
-    let run = xxgk_in(dir.path(), &["check", "--pack", &pack, "r.txt", "--isolated"], None);
+    let run = xxgk_in(
+        dir.path(),
+        &["check", "--pack", &pack, "r.txt", "--isolated"],
+        None,
+    );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("broken.toml:3:"), "{}", run.stderr);
 }
@@ -209,7 +295,11 @@ fn pack_with_bad_regex_is_exit_two_with_position() {
         "regex.toml",
         "[pack]\nid = \"x\"\nname = \"坏\"\nlevel = \"custom\"\nversion = \"1\"\n\n[[rule]]\nid = \"bad\"\nkind = \"pattern\"\nseverity = \"error\"\nmessage = \"坏\"\npattern = '(未闭合'\n",
     );
-    let run = xxgk_in(dir.path(), &["check", "--pack", &pack, "r.txt", "--isolated"], None);
+    let run = xxgk_in(
+        dir.path(),
+        &["check", "--pack", &pack, "r.txt", "--isolated"],
+        None,
+    );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("regex.toml:12:11:"), "{}", run.stderr);
     assert!(run.stderr.contains("正则表达式"), "{}", run.stderr);
@@ -226,11 +316,22 @@ fn custom_pack_adds_a_rule() {
     );
     let run = xxgk_in(
         dir.path(),
-        &["check", "--pack", &pack, "r.txt", "--format", "json", "--isolated"],
+        &[
+            "check",
+            "--pack",
+            &pack,
+            "r.txt",
+            "--format",
+            "json",
+            "--isolated",
+        ],
         None,
     );
     let d = diagnostics(&run);
-    let mine: Vec<_> = d.iter().filter(|d| d["rule"] == "mine/no-zhengwen").collect();
+    let mine: Vec<_> = d
+        .iter()
+        .filter(|d| d["rule"] == "mine/no-zhengwen")
+        .collect();
     assert_eq!(mine.len(), 1, "{d:?}");
     assert_eq!(mine[0]["message"], "“正文。”是占位文字");
     assert_eq!(mine[0]["range"]["start"]["line"], 3);
@@ -250,13 +351,23 @@ fn configuration_turns_rules_off_sets_year_and_excludes() {
     std::fs::write(dir.path().join("drafts/b.txt"), text).unwrap();
     let run = xxgk_in(dir.path(), &["check", ".", "--format", "json"], None);
     let json = run.json();
-    assert_eq!(json["files"].as_array().unwrap().len(), 1, "drafts/ is excluded");
+    assert_eq!(
+        json["files"].as_array().unwrap().len(),
+        1,
+        "drafts/ is excluded"
+    );
     let file = &json["files"][0];
     assert_eq!(file["report"]["year"], 2013);
     let d = file["diagnostics"].as_array().unwrap();
     assert!(!d.iter().any(|d| d["rule"] == "cn/regulation-name"));
-    assert!(!d.iter().any(|d| d["rule"].as_str().unwrap().starts_with("gbt/")));
-    let sections: Vec<_> = d.iter().filter(|d| d["rule"] == "cn/sections-2007").collect();
+    assert!(
+        !d.iter()
+            .any(|d| d["rule"].as_str().unwrap().starts_with("gbt/"))
+    );
+    let sections: Vec<_> = d
+        .iter()
+        .filter(|d| d["rule"] == "cn/sections-2007")
+        .collect();
     assert!(!sections.is_empty());
     assert!(sections.iter().all(|d| d["severity"] != "error"));
 }
@@ -278,7 +389,11 @@ fn fail_on_threshold() {
     std::fs::write(dir.path().join("a.txt"), "某局2023年政府信息公开工作年度报告\n依据《中华人民共和国政府信息公开条例》编制。\n一、总体情况\n正文。\n二、主动公开政府信息情况\n正文。\n三、收到和处理政府信息公开申请情况\n正文。\n四、政府信息公开行政复议、行政诉讼情况\n正文。\n五、存在的主要问题及改进情况\n正文。\n六、其他需要报告的事项\n无。\n").unwrap();
     let default = xxgk_in(dir.path(), &["check", "a.txt", "--isolated"], None);
     assert_eq!(default.code, 0, "{}", default.stdout);
-    let strict = xxgk_in(dir.path(), &["check", "a.txt", "--isolated", "--fail-on", "info"], None);
+    let strict = xxgk_in(
+        dir.path(),
+        &["check", "a.txt", "--isolated", "--fail-on", "info"],
+        None,
+    );
     assert_eq!(strict.code, 1, "{}", strict.stdout);
 }
 
@@ -298,7 +413,10 @@ fn rules_shows_layers_and_why_each_pack_applies() {
     let chaoyang = out.find("    beijing-chaoyang（district）").expect(out);
     assert!(cn < beijing && beijing < chaoyang, "{out}");
     assert!(out.contains("北京市朝阳区示范街道办事处"));
-    assert!(out.contains("cn/download-location") == false, "turned off by the Beijing layer:\n{out}");
+    assert!(
+        out.contains("cn/download-location") == false,
+        "turned off by the Beijing layer:\n{out}"
+    );
     assert!(out.contains("beijing-chaoyang/work-plan-implementation"));
 }
 
@@ -314,4 +432,21 @@ fn explain_prints_the_rule_in_chinese() {
     let unknown = xxgk(&["explain", "no-such-rule"]);
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("no-such-rule"));
+}
+
+#[test]
+fn test_packs_runs_the_examples_of_a_users_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack_file(
+        dir.path(),
+        "mine.toml",
+        "[pack]\nid = \"mine\"\nname = \"本单位\"\nlevel = \"custom\"\nversion = \"1\"\n\n[[rule]]\nid = \"typo\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"错别字\"\nswap = { \"具统计\" = \"据统计\" }\nexamples.bad = [\"具统计，全年公开86条。\"]\nexamples.good = [\"具统计有误。\"]\n",
+    );
+    let run = xxgk_in(dir.path(), &["test-packs", "--pack", &pack, "--isolated"], None);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("✗ mine/typo：正例触发了规则"), "{}", run.stdout);
+    assert!(run.stdout.contains("1 个失败"), "{}", run.stdout);
+
+    let embedded = xxgk_in(dir.path(), &["test-packs", "--isolated"], None);
+    assert_eq!(embedded.code, 0, "{}", embedded.stdout);
 }

@@ -28,15 +28,26 @@ fn flagged_text(d: &Value, text: &str) -> String {
 
 #[test]
 fn seed_000_missing_fee_and_review_sections_with_numbered_insertions() {
-    let Some(run) = check_seed("000_8f38e6278bd335ce.txt") else { return };
+    let Some(run) = check_seed("000_8f38e6278bd335ce.txt") else {
+        return;
+    };
     assert_eq!(run.code, 1, "{}", run.stderr);
     let json = run.json();
     let report = &json["files"][0]["report"];
     assert_eq!(report["year"], 2013);
     assert_eq!(report["regime"], "2007");
-    assert!(report["issuer"].as_str().is_some_and(|i| i.contains("崔各庄乡")));
+    assert!(
+        report["issuer"]
+            .as_str()
+            .is_some_and(|i| i.contains("崔各庄乡"))
+    );
     // Chaoyang township: national, then Beijing, then Chaoyang.
-    let packs: Vec<&str> = report["packs"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let packs: Vec<&str> = report["packs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     for layer in ["cn", "beijing", "beijing-chaoyang"] {
         assert!(packs.contains(&layer), "{packs:?}");
     }
@@ -44,14 +55,19 @@ fn seed_000_missing_fee_and_review_sections_with_numbered_insertions() {
     let d = diagnostics(&run);
     for (needle, heading) in [
         ("收费及减免", "四、政府信息公开的收费及减免情况"),
-        ("行政复议", "四、因政府信息公开申请行政复议、提起行政诉讼的情况"),
+        (
+            "行政复议",
+            "四、因政府信息公开申请行政复议、提起行政诉讼的情况",
+        ),
     ] {
         let found = with_message(&d, "cn/sections-2007", needle);
         assert_eq!(found.len(), 1, "{needle}: {d:?}");
         assert_eq!(found[0]["severity"], "error");
         let edits = found[0]["fix"]["edits"].as_array().expect("a fix");
         assert!(
-            edits.iter().any(|e| e["text"].as_str().is_some_and(|t| t.starts_with(&format!("{heading}\n")))),
+            edits.iter().any(|e| e["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(&format!("{heading}\n")))),
             "{edits:?}"
         );
         // The existing 四、存在的主要问题… moves to 五.
@@ -61,7 +77,9 @@ fn seed_000_missing_fee_and_review_sections_with_numbered_insertions() {
 
 #[test]
 fn seed_000_structure_and_writing_findings() {
-    let Some(run) = check_seed("000_8f38e6278bd335ce.txt") else { return };
+    let Some(run) = check_seed("000_8f38e6278bd335ce.txt") else {
+        return;
+    };
     let Some(dir) = corpus("seeds") else { return };
     let text = std::fs::read_to_string(dir.join("000_8f38e6278bd335ce.txt")).unwrap();
     let d = diagnostics(&run);
@@ -87,14 +105,22 @@ fn seed_000_structure_and_writing_findings() {
     assert_eq!(find("gbt/heading-ordinal-dunhao").len(), 2);
     assert_eq!(find("gbt/heading-inner-space").len(), 1);
     // The report has its legal basis, year, period and download location.
-    for absent in ["cn/legal-basis", "cn/statistics-period", "cn/download-location", "cn/year-unknown", "cn/title-missing"] {
+    for absent in [
+        "cn/legal-basis",
+        "cn/statistics-period",
+        "cn/download-location",
+        "cn/year-unknown",
+        "cn/title-missing",
+    ] {
         assert!(find(absent).is_empty(), "{absent}");
     }
 }
 
 #[test]
 fn seed_001_has_all_required_sections() {
-    let Some(run) = check_seed("001_d2896c682011364c.txt") else { return };
+    let Some(run) = check_seed("001_d2896c682011364c.txt") else {
+        return;
+    };
     let d = diagnostics(&run);
     let errors: Vec<_> = d
         .iter()
@@ -109,18 +135,30 @@ fn seed_001_has_all_required_sections() {
 
 #[test]
 fn seed_002_spam_and_chaoyang_selection_by_document_number() {
-    let Some(run) = check_seed("002_16dca761f14228ce.txt") else { return };
+    let Some(run) = check_seed("002_16dca761f14228ce.txt") else {
+        return;
+    };
     let json = run.json();
     assert_eq!(json["files"][0]["report"]["year"], 2017);
     let packs = json["files"][0]["report"]["packs"].as_array().unwrap();
     assert!(packs.iter().any(|p| p == "beijing-chaoyang"), "{packs:?}");
     let d = diagnostics(&run);
-    let spam: Vec<_> = d.iter().filter(|x| x["rule"] == "cn/spam-injection").collect();
+    let spam: Vec<_> = d
+        .iter()
+        .filter(|x| x["rule"] == "cn/spam-injection")
+        .collect();
     assert_eq!(spam.len(), 2);
     // Half-width punctuation throughout is one grouped finding, not a hundred.
-    let halfwidth: Vec<_> = d.iter().filter(|x| x["rule"] == "gbt/halfwidth-punctuation").collect();
+    let halfwidth: Vec<_> = d
+        .iter()
+        .filter(|x| x["rule"] == "gbt/halfwidth-punctuation")
+        .collect();
     assert_eq!(halfwidth.len(), 1);
-    assert!(halfwidth[0]["fix"]["edits"].as_array().is_some_and(|e| e.len() > 50));
+    assert!(
+        halfwidth[0]["fix"]["edits"]
+            .as_array()
+            .is_some_and(|e| e.len() > 50)
+    );
     // None of the Art. 32 headings is a heading here.
     assert!(with_message(&d, "cn/sections-2007", "收费及减免").len() == 1);
     // The report names 《2017年政务公开工作要点》: Chaoyang's rule is satisfied.
@@ -129,7 +167,9 @@ fn seed_002_spam_and_chaoyang_selection_by_document_number() {
 
 #[test]
 fn seed_003_typo_zero_glyph_and_correct_document_number() {
-    let Some(run) = check_seed("003_03320d02408610fb.txt") else { return };
+    let Some(run) = check_seed("003_03320d02408610fb.txt") else {
+        return;
+    };
     let Some(dir) = corpus("seeds") else { return };
     let text = std::fs::read_to_string(dir.join("003_03320d02408610fb.txt")).unwrap();
     let d = diagnostics(&run);
@@ -142,33 +182,57 @@ fn seed_003_typo_zero_glyph_and_correct_document_number() {
     // 京政办发〔2007〕71号 is correctly formed.
     assert!(!rules_of(&run).contains(&"gbt/document-number-brackets".to_owned()));
     for needle in ["收费及减免", "行政复议"] {
-        assert_eq!(with_message(&d, "cn/sections-2007", needle).len(), 1, "{needle}");
+        assert_eq!(
+            with_message(&d, "cn/sections-2007", needle).len(),
+            1,
+            "{needle}"
+        );
     }
 }
 
 #[test]
 fn seed_004_placeholders_and_wrong_regulation_name() {
-    let Some(run) = check_seed("004_b61ef283626af920.txt") else { return };
+    let Some(run) = check_seed("004_b61ef283626af920.txt") else {
+        return;
+    };
     let Some(dir) = corpus("seeds") else { return };
     let text = std::fs::read_to_string(dir.join("004_b61ef283626af920.txt")).unwrap();
     let d = diagnostics(&run);
     let texts = |rule: &str| -> Vec<String> {
-        d.iter().filter(|x| x["rule"] == rule).map(|x| flagged_text(x, &text)).collect()
+        d.iter()
+            .filter(|x| x["rule"] == rule)
+            .map(|x| flagged_text(x, &text))
+            .collect()
     };
     assert!(texts("cn/placeholder-star").contains(&"***".to_owned()));
     assert!(texts("cn/placeholder-cross").contains(&"××".to_owned()));
     let years = texts("cn/placeholder-year");
-    assert!(years.contains(&"20*年".to_owned()) && years.contains(&"20**年".to_owned()), "{years:?}");
+    assert!(
+        years.contains(&"20*年".to_owned()) && years.contains(&"20**年".to_owned()),
+        "{years:?}"
+    );
     assert_eq!(texts("cn/placeholder-empty-brackets"), ["[]"]);
     assert!(texts("cn/year-missing").len() >= 4);
     assert_eq!(texts("gbt/small-percent-sign"), ["﹪"]);
-    assert_eq!(texts("gbt/typos").iter().filter(|t| *t == "具统计").count(), 4);
+    assert_eq!(
+        texts("gbt/typos").iter().filter(|t| *t == "具统计").count(),
+        4
+    );
 
-    let name: Vec<_> = d.iter().filter(|x| x["rule"] == "cn/regulation-name").collect();
+    let name: Vec<_> = d
+        .iter()
+        .filter(|x| x["rule"] == "cn/regulation-name")
+        .collect();
     assert_eq!(name.len(), 1);
-    assert_eq!(flagged_text(name[0], &text), "《中华人民共和国政府信息公开工作条例》");
+    assert_eq!(
+        flagged_text(name[0], &text),
+        "《中华人民共和国政府信息公开工作条例》"
+    );
     assert_eq!(name[0]["fix"]["safe"], true);
-    assert_eq!(name[0]["fix"]["edits"][0]["text"], "《中华人民共和国政府信息公开条例》");
+    assert_eq!(
+        name[0]["fix"]["edits"][0]["text"],
+        "《中华人民共和国政府信息公开条例》"
+    );
 
     // A page of ten sample reports from many years: no report year, so no
     // regime-specific section findings drown the writer.
@@ -186,7 +250,13 @@ fn gb18030_copy_of_a_seed_gives_the_same_findings() {
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("000-gb18030.txt");
     std::fs::write(&copy, &bytes).unwrap();
-    let gb = xxgk(&["check", copy.to_str().unwrap(), "--format", "json", "--isolated"]);
+    let gb = xxgk(&[
+        "check",
+        copy.to_str().unwrap(),
+        "--format",
+        "json",
+        "--isolated",
+    ]);
     let utf8 = check_seed("000_8f38e6278bd335ce.txt").unwrap();
     assert_eq!(diagnostics(&gb), diagnostics(&utf8));
 }
@@ -194,9 +264,19 @@ fn gb18030_copy_of_a_seed_gives_the_same_findings() {
 #[test]
 fn peer_reports_in_2021_format_have_their_sections() {
     let Some(dir) = corpus("peer") else { return };
-    for name in ["01_2023_hongze_qu.txt", "02_2024_hongze_qu.txt", "04_2023_shuyang_fgj.txt"] {
+    for name in [
+        "01_2023_hongze_qu.txt",
+        "02_2024_hongze_qu.txt",
+        "04_2023_shuyang_fgj.txt",
+    ] {
         let path = dir.join(name);
-        let run = xxgk(&["check", path.to_str().unwrap(), "--format", "json", "--isolated"]);
+        let run = xxgk(&[
+            "check",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--isolated",
+        ]);
         let json = run.json();
         assert_eq!(json["files"][0]["report"]["regime"], "2021", "{name}");
         let d = diagnostics(&run);

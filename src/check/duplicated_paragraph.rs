@@ -64,7 +64,12 @@ impl DuplicatedParagraph {
             .blocks
             .iter()
             .filter(|b| b.kind == BlockKind::Paragraph)
-            .map(|b| (b.range.clone(), sentences(cx.slice(&b.range), b.range.start)))
+            .map(|b| {
+                (
+                    b.range.clone(),
+                    sentences(cx.slice(&b.range), b.range.start),
+                )
+            })
             .collect();
         // Sentence key → (paragraph, sentence) of its first occurrence.
         let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
@@ -122,7 +127,11 @@ impl DuplicatedParagraph {
             copy.clone()
         };
         let fix = Fix::new(
-            if whole { "删除重复的段落" } else { "删除重复的语句" },
+            if whole {
+                "删除重复的段落"
+            } else {
+                "删除重复的语句"
+            },
             Applicability::Unsafe,
             vec![Edit::delete(deleted)],
         );
@@ -154,7 +163,10 @@ min-chars = 10
         let d = &found[0];
         assert_eq!(&text[d.range.clone()], "虽然取得了成绩，但仍存在差距。");
         assert_eq!(d.message, "与第 2 行的内容重复");
-        assert_eq!(&text[d.related[0].range.clone()], "虽然取得了成绩，但仍存在差距。");
+        assert_eq!(
+            &text[d.related[0].range.clone()],
+            "虽然取得了成绩，但仍存在差距。"
+        );
         assert_eq!(
             fixed(text, d),
             "一、概述\n　　虽然取得了成绩，但仍存在差距。\n二、存在的问题\n三、其他\n"

@@ -22,12 +22,19 @@ impl EmptySection {
 
     fn siblings(&self, cx: &Context, sink: &mut Sink, sections: &[Section]) {
         let report = cx.report;
-        let closing = report.meta.closing.clone().unwrap_or(usize::MAX..usize::MAX);
+        let closing = report
+            .meta
+            .closing
+            .clone()
+            .unwrap_or(usize::MAX..usize::MAX);
         let has_content = |s: &Section| {
             report.heading(s.heading).is_some_and(|h| h.run_in)
                 || s.content.clone().any(|i| {
                     !closing.contains(&i)
-                        && !matches!(report.blocks[i].kind, BlockKind::Blank | BlockKind::PageNumber)
+                        && !matches!(
+                            report.blocks[i].kind,
+                            BlockKind::Blank | BlockKind::PageNumber
+                        )
                 })
         };
         for section in sections {

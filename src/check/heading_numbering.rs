@@ -20,8 +20,7 @@ pub struct HeadingNumbering {
     restart_message: String,
 }
 
-const DEFAULT_RESTART_MESSAGE: &str =
-    "“{heading}”的序号重新从“{found}”开始，与此前的同级标题（至“{previous}”）不连续：请检查标题层级";
+const DEFAULT_RESTART_MESSAGE: &str = "“{heading}”的序号重新从“{found}”开始，与此前的同级标题（至“{previous}”）不连续：请检查标题层级";
 
 const DEFAULT_LEVEL_MESSAGE: &str =
     "“{heading}”重新从“{found}”开始编号：疑似下级标题误用了本级序号，下级标题应写作“{expected}”";
@@ -59,7 +58,11 @@ impl HeadingNumbering {
         kinds.sort();
         kinds.dedup();
         for kind in kinds {
-            let run: Vec<&Heading> = headings.iter().copied().filter(|h| h.marker == kind).collect();
+            let run: Vec<&Heading> = headings
+                .iter()
+                .copied()
+                .filter(|h| h.marker == kind)
+                .collect();
             self.sequence(cx, sink, &run);
         }
     }
@@ -142,7 +145,13 @@ impl HeadingNumbering {
         sink.report(label_range(heading), message, related, None);
     }
 
-    fn report_level_reuse(&self, cx: &Context, sink: &mut Sink, run: &[&Heading], parent: &Heading) {
+    fn report_level_reuse(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        run: &[&Heading],
+        parent: &Heading,
+    ) {
         let first = run[0];
         let Some(child_marker) = child_marker(first.marker) else {
             return;
@@ -196,7 +205,9 @@ fn label_range(h: &Heading) -> Range<usize> {
 /// `12.`).
 fn ordinal_range(text: &str, h: &Heading) -> Range<usize> {
     let marker = text.get(h.marker_range.clone()).unwrap_or("");
-    let is_ordinal_char = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十".contains(c);
+    let is_ordinal_char = |c: char| {
+        c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十".contains(c)
+    };
     let mut start = None;
     let mut end = 0;
     for (i, c) in marker.char_indices() {
@@ -215,7 +226,10 @@ fn ordinal_range(text: &str, h: &Heading) -> Range<usize> {
 
 /// `n` written in the same numerals as `like` (Arabic or Chinese).
 fn render_like(like: &str, n: u32) -> String {
-    if like.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+    if like
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
         n.to_string()
     } else {
         to_chinese_number(n)

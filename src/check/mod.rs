@@ -11,6 +11,7 @@ mod duplicated_paragraph;
 mod duplicated_word;
 mod empty_section;
 mod engine;
+mod examples;
 mod heading_numbering;
 mod metadata;
 mod pattern;
@@ -31,6 +32,7 @@ use crate::regime::Regime;
 use crate::report::Report;
 
 pub use engine::{CheckOptions, Outcome, ReportSummary, RuleSetting, check};
+pub use examples::{ExampleFailure, verify_examples};
 
 /// A rule ready to run.
 #[derive(Clone, Debug)]
@@ -61,16 +63,8 @@ impl Condition {
     pub fn holds(&self, year: Option<u16>, issuer: Option<&str>) -> bool {
         let year_bound =
             !self.regimes.is_empty() || self.year_from.is_some() || self.year_to.is_some();
-        if year_bound {
-            let Some(year) = year else { return false };
-            if !self.regimes.is_empty() && !self.regimes.contains(&Regime::for_year(year)) {
-                return false;
-            }
-            if self.year_from.is_some_and(|from| year < from)
-                || self.year_to.is_some_and(|to| year > to)
-            {
-                return false;
-            }
+        if year_bound && !year.is_some_and(|y| self.holds_for_year(y)) {
+            return false;
         }
         if !self.issuer.is_empty() {
             let Some(issuer) = issuer else { return false };
@@ -84,6 +78,21 @@ impl Condition {
             return false;
         }
         true
+    }
+
+    /// A report year the conditions accept (for running a rule's examples).
+    pub fn sample_year(&self) -> Option<u16> {
+        let candidates = [self.year_from, self.year_to, Some(2013), Some(2020), Some(2023)];
+        candidates
+            .into_iter()
+            .flatten()
+            .find(|&y| self.holds_for_year(y))
+    }
+
+    fn holds_for_year(&self, year: u16) -> bool {
+        (self.regimes.is_empty() || self.regimes.contains(&Regime::for_year(year)))
+            && self.year_from.is_none_or(|from| year >= from)
+            && self.year_to.is_none_or(|to| year <= to)
     }
 
     /// A short description for `xxgk rules`, e.g. `2007 制度；2014 年起`.
@@ -167,9 +176,9 @@ impl Kind {
             KindName::DuplicatedWord => {
                 Kind::DuplicatedWord(duplicated_word::DuplicatedWord::compile(src, spec)?)
             }
-            KindName::DuplicatedParagraph => Kind::DuplicatedParagraph(
-                duplicated_paragraph::DuplicatedParagraph::compile(spec),
-            ),
+            KindName::DuplicatedParagraph => {
+                Kind::DuplicatedParagraph(duplicated_paragraph::DuplicatedParagraph::compile(spec))
+            }
             KindName::Metadata => Kind::Metadata(metadata::Metadata::compile(src, spec)?),
         })
     }
@@ -354,7 +363,9 @@ impl Context<'_> {
 
     /// A heading as a writer reads it: marker and title (`四、存在的主要问题`).
     pub fn heading_label(&self, heading: &crate::report::Heading) -> &str {
-        self.slice(&(heading.marker_range.start..heading.title_range.end.max(heading.marker_range.end)))
+        self.slice(
+            &(heading.marker_range.start..heading.title_range.end.max(heading.marker_range.end)),
+        )
     }
 
     /// Where the report's first line of text is: a range for findings about the

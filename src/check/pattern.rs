@@ -111,7 +111,11 @@ impl Pattern {
                 super::compile_regex(src, &anchored, "exclude ")
             })
             .transpose()?;
-        let fixes = [spec.replace.is_some(), spec.translate.is_some(), spec.swap.is_some()];
+        let fixes = [
+            spec.replace.is_some(),
+            spec.translate.is_some(),
+            spec.swap.is_some(),
+        ];
         if fixes.iter().filter(|set| **set).count() > 1 {
             return Err(PackError::at(
                 src,
@@ -202,7 +206,11 @@ impl Pattern {
                 ]);
                 let fix = replacement.filter(|(_, new)| new != text).map(|(r, new)| {
                     let title = r.title.clone().unwrap_or_else(|| format!("改为“{new}”"));
-                    Fix::new(title, r.applicability, vec![Edit::replace(absolute.clone(), new)])
+                    Fix::new(
+                        title,
+                        r.applicability,
+                        vec![Edit::replace(absolute.clone(), new)],
+                    )
                 });
                 found.push((absolute, message, fix));
             }
@@ -267,7 +275,10 @@ impl Replacement {
                 .chars()
                 .map(|c| table.get(&c).cloned().unwrap_or_else(|| c.to_string()))
                 .collect(),
-            With::Swap(table) => table.get(found).cloned().unwrap_or_else(|| found.to_owned()),
+            With::Swap(table) => table
+                .get(found)
+                .cloned()
+                .unwrap_or_else(|| found.to_owned()),
         }
     }
 }
@@ -319,7 +330,10 @@ replace = "《中华人民共和国政府信息公开条例》"
         let found = check_rule(RULE, text);
         assert_eq!(found.len(), 1);
         let d = &found[0];
-        assert_eq!(&text[d.range.clone()], "《中华人民共和国政府信息公开工作条例》");
+        assert_eq!(
+            &text[d.range.clone()],
+            "《中华人民共和国政府信息公开工作条例》"
+        );
         assert_eq!(
             d.message,
             "法规名称有误：“《中华人民共和国政府信息公开工作条例》”应为“《中华人民共和国政府信息公开条例》”"
@@ -382,7 +396,10 @@ group-above = 2
         let text = "甲,乙,丙;丁";
         let found = check_rule(rule, text);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].message, "半角标点“,”（全文共 3 处，修复将一并更正）");
+        assert_eq!(
+            found[0].message,
+            "半角标点“,”（全文共 3 处，修复将一并更正）"
+        );
         assert_eq!(fixed(text, &found[0]), "甲，乙，丙；丁");
         // At or below the limit, each match is its own finding.
         assert_eq!(check_rule(rule, "甲,乙;丙").len(), 2);
@@ -418,6 +435,9 @@ scope = "headings"
         let text = "一、概述\n1、公开情况\n2、3月份开展培训。\n";
         let found = check_rule(rule, text);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(fixed(text, &found[0]), "一、概述\n1.公开情况\n2、3月份开展培训。\n");
+        assert_eq!(
+            fixed(text, &found[0]),
+            "一、概述\n1.公开情况\n2、3月份开展培训。\n"
+        );
     }
 }

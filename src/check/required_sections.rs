@@ -36,7 +36,10 @@ struct Item {
 const DEFAULT_ORDER_MESSAGE: &str = "章节“{heading}”的位置不对：应在“{after}”之后";
 
 impl RequiredSections {
-    pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<RequiredSections, PackError> {
+    pub(super) fn compile(
+        src: &PackSource,
+        spec: &RuleSpec,
+    ) -> Result<RequiredSections, PackError> {
         let Some(sections) = spec.sections.as_ref().filter(|s| !s.is_empty()) else {
             return Err(PackError::at(
                 src,
@@ -157,7 +160,10 @@ impl RequiredSections {
             Some((block, heading)) => {
                 let number = heading.ordinal.unwrap_or(1);
                 // The headings from here on move down by one.
-                for (_, h) in top.iter().filter(|(b, h)| *b >= block && h.marker == heading.marker) {
+                for (_, h) in top
+                    .iter()
+                    .filter(|(b, h)| *b >= block && h.marker == heading.marker)
+                {
                     if let (Some(n), Some(range)) = (h.ordinal, ordinal_range(cx.text, h)) {
                         let renumbered = render_like(cx.slice(&range), n + 1);
                         edits.push(Edit::replace(range, renumbered));
@@ -209,7 +215,10 @@ impl RequiredSections {
             })
             .into_iter()
             .collect();
-        let severity = item.severity.unwrap_or(sink.severity()).min(sink.severity());
+        let severity = item
+            .severity
+            .unwrap_or(sink.severity())
+            .min(sink.severity());
         sink.report_with_severity(anchor, message, related, Some(fix), severity);
     }
 }
@@ -252,7 +261,10 @@ fn ordinal_range(text: &str, h: &Heading) -> Option<Range<usize>> {
 }
 
 fn render_like(like: &str, n: u32) -> String {
-    if like.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+    if like
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
         n.to_string()
     } else {
         to_chinese_number(n)
@@ -317,15 +329,23 @@ severity = "info"
     #[test]
     fn missing_sections_are_inserted_in_order_and_numbered() {
         let found = check_rule_in_year(RULE, REPORT, Some(2013));
-        let mut messages: Vec<(&str, Severity)> =
-            found.iter().map(|d| (d.message.as_str(), d.severity)).collect();
+        let mut messages: Vec<(&str, Severity)> = found
+            .iter()
+            .map(|d| (d.message.as_str(), d.severity))
+            .collect();
         messages.sort();
         assert_eq!(
             messages,
             [
                 ("缺少必备章节“其他需要报告的事项”", Severity::Info),
-                ("缺少必备章节“因政府信息公开申请行政复议、提起行政诉讼的情况”", Severity::Error),
-                ("缺少必备章节“政府信息公开的收费及减免情况”", Severity::Error),
+                (
+                    "缺少必备章节“因政府信息公开申请行政复议、提起行政诉讼的情况”",
+                    Severity::Error
+                ),
+                (
+                    "缺少必备章节“政府信息公开的收费及减免情况”",
+                    Severity::Error
+                ),
             ]
         );
         // The fee section goes before 四, takes its number, and 四 becomes 五.
@@ -339,7 +359,10 @@ severity = "info"
         // The last one is appended, numbered after the last section, and
         // reported on the title.
         let other = by_title(&found, "其他需要报告的事项");
-        assert_eq!(&REPORT[other.range.clone()], "某乡2013年政府信息公开工作年度报告");
+        assert_eq!(
+            &REPORT[other.range.clone()],
+            "某乡2013年政府信息公开工作年度报告"
+        );
         assert!(fixed(REPORT, other).ends_with("正文。\n五、其他需要报告的事项\n"));
     }
 
@@ -358,7 +381,8 @@ severity = "info"
 
     #[test]
     fn sub_headings_do_not_count() {
-        let text = "一、主动公开\n（一）收费情况\n二、依申请公开\n三、复议诉讼\n四、存在问题\n五、其他\n";
+        let text =
+            "一、主动公开\n（一）收费情况\n二、依申请公开\n三、复议诉讼\n四、存在问题\n五、其他\n";
         let found = check_rule_in_year(RULE, text, Some(2013));
         assert_eq!(found.len(), 1);
         assert!(found[0].message.contains("收费及减免"));

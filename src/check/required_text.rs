@@ -77,7 +77,10 @@ insert = "依据《中华人民共和国政府信息公开条例》第五十条�
         let text = "某局2023年政府信息公开工作年度报告\n一、总体情况\n依据《中华人民共和国政府信息公开条例》开展工作。\n";
         let found = check_rule(RULE, text);
         assert_eq!(found.len(), 1);
-        assert_eq!(&text[found[0].range.clone()], "某局2023年政府信息公开工作年度报告");
+        assert_eq!(
+            &text[found[0].range.clone()],
+            "某局2023年政府信息公开工作年度报告"
+        );
         assert_eq!(
             fixed(text, &found[0]),
             "某局2023年政府信息公开工作年度报告\n依据《中华人民共和国政府信息公开条例》第五十条规定，编制本报告。\n一、总体情况\n依据《中华人民共和国政府信息公开条例》开展工作。\n"

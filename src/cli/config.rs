@@ -52,7 +52,12 @@ impl Config {
             .map_err(|e| format!("{}: 无法读取配置文件：{e}", path.display()))?;
         let located = |offset: usize, message: String| {
             let pos = LineIndex::new(&text).line_col(offset, WideEncoding::Utf32);
-            format!("{}:{}:{}: {message}", path.display(), pos.line + 1, pos.col + 1)
+            format!(
+                "{}:{}:{}: {message}",
+                path.display(),
+                pos.line + 1,
+                pos.col + 1
+            )
         };
         let file: ConfigFile = toml::from_str(&text).map_err(|e| {
             located(

@@ -37,8 +37,8 @@ pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             let settings = cache.for_dir(&std::path::absolute(dir).unwrap_or_default())?;
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("{}: 无法读取：{e}", path.display()))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("{}: 无法读取：{e}", path.display()))?;
             let text = decode(&bytes)
                 .map_err(|e| format!("{}: {e}", path.display()))?
                 .text;
@@ -54,9 +54,10 @@ pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
             let _ = writeln!(
                 out,
                 "  报告年度：{}",
-                summary
-                    .year
-                    .map_or("（未识别）".to_owned(), |y| format!("{y}（适用 {} 制度）", xxgk::regime::Regime::for_year(y).as_str()))
+                summary.year.map_or("（未识别）".to_owned(), |y| format!(
+                    "{y}（适用 {} 制度）",
+                    xxgk::regime::Regime::for_year(y).as_str()
+                ))
             );
             let _ = writeln!(out, "  规则包（由上至下逐层叠加）：");
             for applied in &outcome.applied {
@@ -105,9 +106,9 @@ fn write_rule_line(out: &mut String, rule: &CompiledRule) {
 
 pub fn run_explain(id: &str) -> Result<i32, String> {
     let packs = PackSet::embedded();
-    let rule = packs.find_rule(id).ok_or_else(|| {
-        format!("没有规则 “{id}”；用 xxgk rules 查看全部规则")
-    })?;
+    let rule = packs
+        .find_rule(id)
+        .ok_or_else(|| format!("没有规则 “{id}”；用 xxgk rules 查看全部规则"))?;
     print!("{}", explain(&packs, rule));
     Ok(OK)
 }
@@ -139,7 +140,11 @@ pub fn explain(packs: &PackSet, rule: &CompiledRule) -> String {
     let _ = writeln!(
         out,
         "- 修复：{}",
-        if info.fixable { "提供快速修复" } else { "无自动修复" }
+        if info.fixable {
+            "提供快速修复"
+        } else {
+            "无自动修复"
+        }
     );
     out.push('\n');
     if let Some(description) = &info.description {

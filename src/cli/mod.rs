@@ -5,6 +5,7 @@
 mod config;
 mod explain;
 mod inputs;
+mod test_packs;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -50,6 +51,8 @@ enum Command {
         /// 规则 id，如 cn/regulation-name（包内唯一时可省略包名）
         rule: String,
     },
+    /// 运行各规则的示例（examples.bad 须触发规则，examples.good 不得触发），用于测试规则包
+    TestPacks(CommonArgs),
 }
 
 #[derive(clap::Args)]
@@ -137,6 +140,7 @@ pub fn run() -> i32 {
         Command::Check(args) => run_check(&args),
         Command::Rules(args) => explain::run_rules(&args),
         Command::Explain { rule } => explain::run_explain(&rule),
+        Command::TestPacks(common) => test_packs::run(&common),
     };
     match result {
         Ok(code) => code,
@@ -246,7 +250,10 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
     for input in inputs {
         let dir = input.dir();
         let settings = cache.for_dir(&dir)?;
-        if let Input::File { path, explicit: false } = &input
+        if let Input::File {
+            path,
+            explicit: false,
+        } = &input
             && settings.config.excludes(path)
         {
             continue;
@@ -304,9 +311,15 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
         }
     };
     let mut out = std::io::stdout().lock();
-    emit::write(&mut out, args.format, &files, &rules, &HumanOptions { color })
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("无法写出结果：{e}"))?;
+    emit::write(
+        &mut out,
+        args.format,
+        &files,
+        &rules,
+        &HumanOptions { color },
+    )
+    .and_then(|()| out.flush())
+    .map_err(|e| format!("无法写出结果：{e}"))?;
 
     let threshold = args.fail_on.severity();
     let has_findings = files

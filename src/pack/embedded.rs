@@ -5,7 +5,10 @@
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("rules/cn.toml", include_str!("../../rules/cn.toml")),
     ("rules/gbt.toml", include_str!("../../rules/gbt.toml")),
-    ("rules/beijing.toml", include_str!("../../rules/beijing.toml")),
+    (
+        "rules/beijing.toml",
+        include_str!("../../rules/beijing.toml"),
+    ),
     (
         "rules/beijing-chaoyang.toml",
         include_str!("../../rules/beijing-chaoyang.toml"),

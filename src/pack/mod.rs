@@ -80,8 +80,7 @@ pub(crate) fn compile_regex(
                 other => other
                     .to_string()
                     .lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .last()
+                    .rfind(|l| !l.trim().is_empty())
                     .unwrap_or("语法错误")
                     .to_owned(),
             };
@@ -97,7 +96,8 @@ impl Pack {
     /// Parses and validates one pack. Does not look at other packs: `extends`
     /// and override targets are checked by [`PackSet::new`].
     pub fn parse(src: &PackSource) -> Result<Pack, PackError> {
-        let file: PackFile = toml::from_str(&src.text).map_err(|e| PackError::from_toml(src, &e))?;
+        let file: PackFile =
+            toml::from_str(&src.text).map_err(|e| PackError::from_toml(src, &e))?;
         let meta = file.pack;
         let id = meta.id.get_ref().clone();
         if id.is_empty()
@@ -501,9 +501,12 @@ impl PackSet {
     /// its id within a pack (`regulation-name`).
     pub fn find_rule(&self, id: &str) -> Option<&Arc<CompiledRule>> {
         self.all_rules().find(|r| r.info.id == id).or_else(|| {
-            let mut found = self
-                .all_rules()
-                .filter(|r| r.info.id.split_once('/').is_some_and(|(_, name)| name == id));
+            let mut found = self.all_rules().filter(|r| {
+                r.info
+                    .id
+                    .split_once('/')
+                    .is_some_and(|(_, name)| name == id)
+            });
             let first = found.next();
             if found.next().is_some() { None } else { first }
         })
@@ -518,4 +521,3 @@ fn is_embedded(origin: &str) -> bool {
 fn extends_offset(src: &PackSource) -> usize {
     src.text.find("extends").unwrap_or(0)
 }
-

@@ -11,7 +11,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::heading::{Heading, MarkerKind, parse_heading};
 use super::scan::{
-    chars_at_most, digit_value, is_blank, is_org_line, is_sentence_punct, is_ws, lines, parse_date_line, skip_ws, trim,
+    chars_at_most, digit_value, is_blank, is_org_line, is_sentence_punct, is_ws, lines,
+    parse_date_line, skip_ws, trim,
 };
 use super::{Block, BlockKind, table};
 
@@ -240,12 +241,15 @@ impl WrapWidth {
 
 /// Sentence-final punctuation at the end of a line (after trimming).
 fn ends_sentence(line: &str) -> bool {
-    line.trim_end_matches(is_ws).chars().next_back().is_some_and(|c| {
-        matches!(
-            c,
-            '。' | '！' | '？' | '!' | '?' | '；' | ';' | '：' | ':' | '…' | '」' | '”' | '"'
-        )
-    })
+    line.trim_end_matches(is_ws)
+        .chars()
+        .next_back()
+        .is_some_and(|c| {
+            matches!(
+                c,
+                '。' | '！' | '？' | '!' | '?' | '；' | ';' | '：' | ':' | '…' | '」' | '”' | '"'
+            )
+        })
 }
 
 /// An indented line: two or more leading spaces, or any ideographic space,
@@ -253,7 +257,9 @@ fn ends_sentence(line: &str) -> bool {
 fn is_indented(line: &str) -> bool {
     let lead = &line[..skip_ws(line, 0)];
     lead.chars().filter(|&c| c == ' ').count() >= 2
-        || lead.chars().any(|c| matches!(c, '\u{3000}' | '\u{a0}' | '\t'))
+        || lead
+            .chars()
+            .any(|c| matches!(c, '\u{3000}' | '\u{a0}' | '\t'))
 }
 
 /// How many non-blank lines at the top of a report may hold its title.
@@ -317,7 +323,10 @@ mod tests {
     #[test]
     fn empty_and_blank() {
         assert!(split("").is_empty());
-        assert_eq!(kinds("  \n\u{3000}\n\u{feff}\n"), [("blank", "  \n\u{3000}\n\u{feff}")]);
+        assert_eq!(
+            kinds("  \n\u{3000}\n\u{feff}\n"),
+            [("blank", "  \n\u{3000}\n\u{feff}")]
+        );
     }
 
     #[test]
@@ -340,15 +349,36 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for p in ["- 2 -", "—2—", "— 12 —", "第 3 页", "第3页 共10页", "第3页/共10页", "共10页 第3页", "－1－"] {
+        for p in [
+            "- 2 -",
+            "—2—",
+            "— 12 —",
+            "第 3 页",
+            "第3页 共10页",
+            "第3页/共10页",
+            "共10页 第3页",
+            "－1－",
+        ] {
             assert!(is_page_number(p), "{p}");
         }
-        for p in ["-", "—— 一 ——", "第三页", "第3章", "2", "- 2023年 -", "第3页的内容"] {
+        for p in [
+            "-",
+            "—— 一 ——",
+            "第三页",
+            "第3章",
+            "2",
+            "- 2023年 -",
+            "第3页的内容",
+        ] {
             assert!(!is_page_number(p), "{p}");
         }
         assert_eq!(
             kinds("第一行文字\n- 2 -\n第二行文字。"),
-            [("para", "第一行文字"), ("page", "- 2 -"), ("para", "第二行文字。")]
+            [
+                ("para", "第一行文字"),
+                ("page", "- 2 -"),
+                ("para", "第二行文字。")
+            ]
         );
     }
 
@@ -399,9 +429,15 @@ mod tests {
                      落实《条例》相关规范要求，不断完善政府信息公开制\n\
                      度，建立健全保障机制，推进工作规范有序发展。"
                 ),
-                ("heading", "（一）主动公开情况。主要通过政府门户网站主动公开"),
+                (
+                    "heading",
+                    "（一）主动公开情况。主要通过政府门户网站主动公开"
+                ),
                 ("para", "　　另起一段，用全角空格缩进。"),
-                ("para", "  两个空格也是缩进，这一行和上面的行一样长但是没写完\n接着写完了。"),
+                (
+                    "para",
+                    "  两个空格也是缩进，这一行和上面的行一样长但是没写完\n接着写完了。"
+                ),
             ]
         );
     }
@@ -411,12 +447,20 @@ mod tests {
         let t = "附件：《统计表》\n某某乡人民政府\n2018年3月";
         assert_eq!(
             kinds(t),
-            [("para", "附件：《统计表》"), ("para", "某某乡人民政府"), ("para", "2018年3月")]
+            [
+                ("para", "附件：《统计表》"),
+                ("para", "某某乡人民政府"),
+                ("para", "2018年3月")
+            ]
         );
         let t = "附件《统计表》\n某某乡人民政府\n2018年3月";
         assert_eq!(
             kinds(t),
-            [("para", "附件《统计表》"), ("para", "某某乡人民政府"), ("para", "2018年3月")]
+            [
+                ("para", "附件《统计表》"),
+                ("para", "某某乡人民政府"),
+                ("para", "2018年3月")
+            ]
         );
     }
 
@@ -437,13 +481,18 @@ mod tests {
         let k = kinds(t);
         assert_eq!(
             k.iter().map(|k| k.0).collect::<Vec<_>>(),
-            ["heading", "table", "blank", "heading", "table", "heading", "table"]
+            [
+                "heading", "table", "blank", "heading", "table", "heading", "table"
+            ]
         );
         let BlockKind::Table(table) = &split(t)[1].kind else {
             panic!("not a table")
         };
         assert_eq!(table.rows.len(), 6);
-        assert_eq!(&t[table.rows[2].cells[0].range.clone()], "第二十条第（五）项");
+        assert_eq!(
+            &t[table.rows[2].cells[0].range.clone()],
+            "第二十条第（五）项"
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use std::ops::Range;
 
 use super::scan::{
-    digit_value, is_blank, is_cn_numeral, is_ws, parse_cn_ordinal, parse_small_number,
-    skip_ws, trim,
+    digit_value, is_blank, is_cn_numeral, is_ws, parse_cn_ordinal, parse_small_number, skip_ws,
+    trim,
 };
 
 /// The numbering style of a heading. The order of the variants is the
@@ -48,7 +48,6 @@ pub struct Heading {
     /// ("（一）主动公开情况。2023年，……"): a run-in heading.
     pub run_in: bool,
 }
-
 
 impl MarkerKind {
     /// The outline level of this marker kind (Markdown headings have none of
@@ -260,13 +259,21 @@ fn paren(line: &str, pos: usize, after_open: usize, open: char) -> Option<Marker
         if n > 3 {
             return None;
         }
-        (MarkerKind::ChineseParen, parse_cn_ordinal(&line[inner..end])?, end)
+        (
+            MarkerKind::ChineseParen,
+            parse_cn_ordinal(&line[inner..end])?,
+            end,
+        )
     } else if digit_value(c).is_some() {
         let (end, n) = run(line, inner, 2, |c| digit_value(c).is_some());
         if n > 2 {
             return None;
         }
-        (MarkerKind::ArabicParen, digits_value(&line[inner..end]), end)
+        (
+            MarkerKind::ArabicParen,
+            digits_value(&line[inner..end]),
+            end,
+        )
     } else {
         return None;
     };
@@ -361,7 +368,9 @@ mod tests {
     use super::*;
 
     /// (marker, ordinal, level, marker text, punctuation, title, run_in)
-    fn parse(line: &str) -> Option<(MarkerKind, Option<u32>, u8, &str, String, &str, bool)> {
+    type Parsed<'a> = (MarkerKind, Option<u32>, u8, &'a str, String, &'a str, bool);
+
+    fn parse(line: &str) -> Option<Parsed<'_>> {
         let h = parse_heading(line, 0)?;
         Some((
             h.marker,
@@ -382,15 +391,41 @@ mod tests {
     fn chinese_comma() {
         assert_eq!(
             parse("一、总体情况"),
-            Some((MarkerKind::ChineseComma, Some(1), 1, "一、", "、".into(), "总体情况", false))
+            Some((
+                MarkerKind::ChineseComma,
+                Some(1),
+                1,
+                "一、",
+                "、".into(),
+                "总体情况",
+                false
+            ))
         );
-        assert_eq!(kind("十、其他"), Some((MarkerKind::ChineseComma, Some(10), 1)));
-        assert_eq!(kind("十二、其他"), Some((MarkerKind::ChineseComma, Some(12), 1)));
-        assert_eq!(kind("二十三、其他"), Some((MarkerKind::ChineseComma, Some(23), 1)));
+        assert_eq!(
+            kind("十、其他"),
+            Some((MarkerKind::ChineseComma, Some(10), 1))
+        );
+        assert_eq!(
+            kind("十二、其他"),
+            Some((MarkerKind::ChineseComma, Some(12), 1))
+        );
+        assert_eq!(
+            kind("二十三、其他"),
+            Some((MarkerKind::ChineseComma, Some(23), 1))
+        );
         // Wrong but recognisable punctuation is recorded.
-        for (line, p) in [("三，存在问题", "，"), ("三.存在问题", "."), ("三．存在问题", "．"), ("三：存在问题", "：")] {
+        for (line, p) in [
+            ("三，存在问题", "，"),
+            ("三.存在问题", "."),
+            ("三．存在问题", "．"),
+            ("三：存在问题", "："),
+        ] {
             let h = parse(line).unwrap();
-            assert_eq!((h.0, h.4.as_str(), h.5), (MarkerKind::ChineseComma, p, "存在问题"), "{line}");
+            assert_eq!(
+                (h.0, h.4.as_str(), h.5),
+                (MarkerKind::ChineseComma, p, "存在问题"),
+                "{line}"
+            );
         }
         // Indentation of any kind is skipped.
         let h = parse_heading("\u{feff}\u{3000}\u{a0}  四、问题", 100).unwrap();
@@ -421,19 +456,43 @@ mod tests {
     fn chinese_paren() {
         assert_eq!(
             parse("（一）主动公开情况"),
-            Some((MarkerKind::ChineseParen, Some(1), 2, "（一）", "（）".into(), "主动公开情况", false))
+            Some((
+                MarkerKind::ChineseParen,
+                Some(1),
+                2,
+                "（一）",
+                "（）".into(),
+                "主动公开情况",
+                false
+            ))
         );
         assert_eq!(parse("(二)依申请公开").map(|p| p.4), Some("()".into()));
         assert_eq!(parse("(三）混合括号").map(|p| p.4), Some("(）".into()));
-        assert_eq!(parse("（ 四 ）空格").map(|p| (p.1, p.5)), Some((Some(4), "空格")));
-        assert_eq!(kind("（十一）其他"), Some((MarkerKind::ChineseParen, Some(11), 2)));
+        assert_eq!(
+            parse("（ 四 ）空格").map(|p| (p.1, p.5)),
+            Some((Some(4), "空格"))
+        );
+        assert_eq!(
+            kind("（十一）其他"),
+            Some((MarkerKind::ChineseParen, Some(11), 2))
+        );
         // A redundant separator after the bracket belongs to the marker.
         assert_eq!(
             parse("（五）、加强监督").map(|p| (p.3, p.4, p.5)),
             Some(("（五）、", "（）、".into(), "加强监督"))
         );
-        assert_eq!(kind("㈢ 第三"), Some((MarkerKind::ChineseParen, Some(3), 2)));
-        for line in ["（以下简称《条例》）要求", "（2019）年度", "(注：不含转办件)", "（一般）", "（二〇一九）", "（）"] {
+        assert_eq!(
+            kind("㈢ 第三"),
+            Some((MarkerKind::ChineseParen, Some(3), 2))
+        );
+        for line in [
+            "（以下简称《条例》）要求",
+            "（2019）年度",
+            "(注：不含转办件)",
+            "（一般）",
+            "（二〇一九）",
+            "（）",
+        ] {
             assert_eq!(kind(line), None, "{line}");
         }
     }
@@ -442,15 +501,35 @@ mod tests {
     fn arabic_dot() {
         assert_eq!(
             parse("1.公开情况"),
-            Some((MarkerKind::ArabicDot, Some(1), 3, "1.", ".".into(), "公开情况", false))
+            Some((
+                MarkerKind::ArabicDot,
+                Some(1),
+                3,
+                "1.",
+                ".".into(),
+                "公开情况",
+                false
+            ))
         );
         assert_eq!(parse("2．全角点").map(|p| p.4), Some("．".into()));
         assert_eq!(parse("3、顿号").map(|p| p.4), Some("、".into()));
-        assert_eq!(kind("１２．全角数字"), Some((MarkerKind::ArabicDot, Some(12), 3)));
-        assert_eq!(kind("10. 带空格"), Some((MarkerKind::ArabicDot, Some(10), 3)));
-        assert_eq!(kind("⒊ 带点数字"), Some((MarkerKind::ArabicDot, Some(3), 3)));
+        assert_eq!(
+            kind("１２．全角数字"),
+            Some((MarkerKind::ArabicDot, Some(12), 3))
+        );
+        assert_eq!(
+            kind("10. 带空格"),
+            Some((MarkerKind::ArabicDot, Some(10), 3))
+        );
+        assert_eq!(
+            kind("⒊ 带点数字"),
+            Some((MarkerKind::ArabicDot, Some(3), 3))
+        );
         // A numbered item starting with a year is still an item.
-        assert_eq!(kind("3、2008年3月1日开始，填报审查单"), Some((MarkerKind::ArabicDot, Some(3), 3)));
+        assert_eq!(
+            kind("3、2008年3月1日开始，填报审查单"),
+            Some((MarkerKind::ArabicDot, Some(3), 3))
+        );
         for line in [
             "2013年我乡共公开信息",
             "1.5万元用于网站建设",
@@ -469,25 +548,55 @@ mod tests {
     fn arabic_paren() {
         assert_eq!(
             parse("（1）政府信息公开保密审查制度"),
-            Some((MarkerKind::ArabicParen, Some(1), 4, "（1）", "（）".into(), "政府信息公开保密审查制度", false))
+            Some((
+                MarkerKind::ArabicParen,
+                Some(1),
+                4,
+                "（1）",
+                "（）".into(),
+                "政府信息公开保密审查制度",
+                false
+            ))
         );
-        assert_eq!(kind("(10)查阅制度"), Some((MarkerKind::ArabicParen, Some(10), 4)));
-        assert_eq!(kind("（１）全角"), Some((MarkerKind::ArabicParen, Some(1), 4)));
-        assert_eq!(parse("③第三项").map(|p| (p.0, p.1, p.4)), Some((MarkerKind::ArabicParen, Some(3), "③".into())));
+        assert_eq!(
+            kind("(10)查阅制度"),
+            Some((MarkerKind::ArabicParen, Some(10), 4))
+        );
+        assert_eq!(
+            kind("（１）全角"),
+            Some((MarkerKind::ArabicParen, Some(1), 4))
+        );
+        assert_eq!(
+            parse("③第三项").map(|p| (p.0, p.1, p.4)),
+            Some((MarkerKind::ArabicParen, Some(3), "③".into()))
+        );
         assert_eq!(kind("⑵第二项"), Some((MarkerKind::ArabicParen, Some(2), 4)));
         assert_eq!(kind("（100）太大"), None);
     }
 
     #[test]
     fn parts() {
-        assert_eq!(parse("第一部分 总体情况").map(|p| (p.0, p.1, p.2, p.5)), Some((MarkerKind::Part, Some(1), 0, "总体情况")));
-        assert_eq!(parse("第二章：附则").map(|p| (p.1, p.3, p.5)), Some((Some(2), "第二章：", "附则")));
+        assert_eq!(
+            parse("第一部分 总体情况").map(|p| (p.0, p.1, p.2, p.5)),
+            Some((MarkerKind::Part, Some(1), 0, "总体情况"))
+        );
+        assert_eq!(
+            parse("第二章：附则").map(|p| (p.1, p.3, p.5)),
+            Some((Some(2), "第二章：", "附则"))
+        );
         assert_eq!(kind("第3部分"), Some((MarkerKind::Part, Some(3), 0)));
         assert_eq!(kind("篇1"), Some((MarkerKind::Part, Some(1), 0)));
         assert_eq!(kind("篇 10 "), Some((MarkerKind::Part, Some(10), 0)));
         assert_eq!(kind("篇三"), Some((MarkerKind::Part, Some(3), 0)));
         assert_eq!(kind("第四篇"), Some((MarkerKind::Part, Some(4), 0)));
-        for line in ["篇1 市城管局", "篇幅所限", "第三十二条规定", "第二，进行清理", "第三、由办公室梳理", "第四篇文章写道"] {
+        for line in [
+            "篇1 市城管局",
+            "篇幅所限",
+            "第三十二条规定",
+            "第二，进行清理",
+            "第三、由办公室梳理",
+            "第四篇文章写道",
+        ] {
             assert_eq!(kind(line), None, "{line}");
         }
     }
@@ -496,7 +605,15 @@ mod tests {
     fn markdown() {
         assert_eq!(
             parse("## 表二：主动公开政府信息情况"),
-            Some((MarkerKind::Markdown, None, 2, "## ", String::new(), "表二", true))
+            Some((
+                MarkerKind::Markdown,
+                None,
+                2,
+                "## ",
+                String::new(),
+                "表二",
+                true
+            ))
         );
         assert_eq!(kind("# 标题"), Some((MarkerKind::Markdown, None, 1)));
         assert_eq!(kind("###### 六级"), Some((MarkerKind::Markdown, None, 6)));
@@ -510,11 +627,16 @@ mod tests {
             parse("### (一) 系统化推进主动公开。").map(|p| (p.0, p.2, p.5, p.6)),
             Some((MarkerKind::ChineseParen, 2, "系统化推进主动公开", false))
         );
-        assert_eq!(kind("#### 一是强化流程管控"), Some((MarkerKind::Markdown, None, 4)));
-        for line in ["####### 七级", "#标签", "#"] {
-            assert_eq!(kind(line).map(|k| k.0) == Some(MarkerKind::Markdown) && line != "#", false, "{line}");
-        }
-        assert_eq!(kind("#").map(|k| k.2), Some(1));
+        assert_eq!(
+            kind("#### 一是强化流程管控"),
+            Some((MarkerKind::Markdown, None, 4))
+        );
+        assert_eq!(kind("####### 七级"), None);
+        assert_eq!(kind("#标签"), None);
+        assert_eq!(
+            parse("#").map(|p| (p.0, p.2, p.5)),
+            Some((MarkerKind::Markdown, 1, ""))
+        );
     }
 
     #[test]
@@ -523,15 +645,27 @@ mod tests {
             parse("（一）主动公开情况。2023年，我区主动公开信息1136条。").map(|p| (p.5, p.6)),
             Some(("主动公开情况", true))
         );
-        assert_eq!(parse("（三）政府信息管理情况。").map(|p| (p.5, p.6)), Some(("政府信息管理情况", false)));
-        assert_eq!(parse("(二)改进措施:").map(|p| (p.5, p.6)), Some(("改进措施", false)));
-        assert_eq!(parse("(二)改进措施： ").map(|p| (p.5, p.6)), Some(("改进措施", false)));
+        assert_eq!(
+            parse("（三）政府信息管理情况。").map(|p| (p.5, p.6)),
+            Some(("政府信息管理情况", false))
+        );
+        assert_eq!(
+            parse("(二)改进措施:").map(|p| (p.5, p.6)),
+            Some(("改进措施", false))
+        );
+        assert_eq!(
+            parse("(二)改进措施： ").map(|p| (p.5, p.6)),
+            Some(("改进措施", false))
+        );
         assert_eq!(
             parse("（四）就复议诉讼的情况：没有；").map(|p| (p.5, p.6)),
             Some(("就复议诉讼的情况", true))
         );
         assert_eq!(parse("一、概 述     ").map(|p| p.5), Some("概 述"));
-        assert_eq!(parse("二、加大公开力度,工作成果实实在在").map(|p| p.5), Some("加大公开力度,工作成果实实在在"));
+        assert_eq!(
+            parse("二、加大公开力度,工作成果实实在在").map(|p| p.5),
+            Some("加大公开力度,工作成果实实在在")
+        );
         // A long numbered line is still a heading (a numbered list item).
         let long = format!("1、{}", "很长的列表项".repeat(20));
         assert_eq!(kind(&long), Some((MarkerKind::ArabicDot, Some(1), 3)));
@@ -541,7 +675,21 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_lines() {
-        for line in ["（", "(一", "第", "第一", "篇", "1", "１．", "#\u{3000}", "𠮷、", "一、𠮷", "（𠮷）", "⑳", "\u{feff}"] {
+        for line in [
+            "（",
+            "(一",
+            "第",
+            "第一",
+            "篇",
+            "1",
+            "１．",
+            "#\u{3000}",
+            "𠮷、",
+            "一、𠮷",
+            "（𠮷）",
+            "⑳",
+            "\u{feff}",
+        ] {
             let _ = parse_heading(line, 7);
         }
     }

@@ -472,7 +472,10 @@ mod tests {
                  2024年1月20日\n";
         let r = Report::parse(t);
         let m = &r.meta;
-        assert_eq!(slice(t, &m.title).as_deref(), Some("某某县人民政府2023年政府信息公开工作年度报告"));
+        assert_eq!(
+            slice(t, &m.title).as_deref(),
+            Some("某某县人民政府2023年政府信息公开工作年度报告")
+        );
         let (name, range) = m.issuer.clone().unwrap();
         assert_eq!(name, "某某县人民政府");
         assert_eq!(&t[range], "某某县人民政府");
@@ -522,7 +525,10 @@ mod tests {
             slice(t, &m.title).as_deref(),
             Some("2025 年某某市人民政府办公厅政府信息公开\n工作年度报告")
         );
-        assert_eq!(m.issuer.map(|i| i.0).as_deref(), Some("某某市人民政府办公厅"));
+        assert_eq!(
+            m.issuer.map(|i| i.0).as_deref(),
+            Some("某某市人民政府办公厅")
+        );
         assert_eq!(m.year.map(|y| y.value), Some(2025));
     }
 
@@ -534,7 +540,10 @@ mod tests {
                  一、概 述\n\
                  2013年根据区政府的统一安排，我乡认真做好信息公开工作。\n";
         let m = Report::parse(t).meta;
-        assert_eq!(slice(t, &m.title).as_deref(), Some("政府信息公开工作年度报告"));
+        assert_eq!(
+            slice(t, &m.title).as_deref(),
+            Some("政府信息公开工作年度报告")
+        );
         let (name, range) = m.issuer.unwrap();
         assert_eq!(name, "北京市某某区某某乡人民政府");
         assert_eq!(&t[range], name);
@@ -545,7 +554,10 @@ mod tests {
     #[test]
     fn issuer_before_the_legal_basis() {
         let t = "政府信息公开年度报告\n某某市某某局依据《中华人民共和国政府信息公开条例》编制本报告。\n一、概述\n";
-        assert_eq!(Report::parse(t).meta.issuer.map(|i| i.0).as_deref(), Some("某某市某某局"));
+        assert_eq!(
+            Report::parse(t).meta.issuer.map(|i| i.0).as_deref(),
+            Some("某某市某某局")
+        );
         // 我局 is no name.
         let t = "政府信息公开年度报告\n我局根据《中华人民共和国政府信息公开条例》编制本报告。\n一、概述\n";
         assert_eq!(Report::parse(t).meta.issuer, None);
@@ -562,7 +574,10 @@ mod tests {
                  \u{a0}\u{a0}\u{a0}\u{a0}二○○九年三月\u{a0}\n";
         let r = Report::parse(t);
         let m = &r.meta;
-        assert_eq!(slice(t, &m.title).as_deref(), Some("某某乡2008年政府信息公开工作年报"));
+        assert_eq!(
+            slice(t, &m.title).as_deref(),
+            Some("某某乡2008年政府信息公开工作年报")
+        );
         assert_eq!(m.issuer.clone().map(|i| i.0).as_deref(), Some("某某乡"));
         assert_eq!(m.year.clone().map(|y| y.value), Some(2008));
         let (y, mo, d, range) = m.date.clone().unwrap();
@@ -595,8 +610,14 @@ mod tests {
         let m = &r.meta;
         assert_eq!(m.title, None);
         assert_eq!(m.year.clone().map(|y| y.value), Some(2017));
-        assert_eq!(m.issuer.clone().map(|i| i.0).as_deref(), Some("某某乡人民政府"));
-        assert_eq!(m.date.clone().map(|d| (d.0, d.1, d.2)), Some((2018, 3, None)));
+        assert_eq!(
+            m.issuer.clone().map(|i| i.0).as_deref(),
+            Some("某某乡人民政府")
+        );
+        assert_eq!(
+            m.date.clone().map(|d| (d.0, d.1, d.2)),
+            Some((2018, 3, None))
+        );
         assert_eq!(m.closing.clone().map(|c| c.len()), Some(2));
     }
 
@@ -634,12 +655,22 @@ mod tests {
             slice(t, &m.title).as_deref(),
             Some("某某县人民政府 2025 年 政府信息公开工作年度报告")
         );
-        assert_eq!(m.issuer.clone().map(|i| i.0).as_deref(), Some("某某县人民政府"));
+        assert_eq!(
+            m.issuer.clone().map(|i| i.0).as_deref(),
+            Some("某某县人民政府")
+        );
         assert_eq!(m.year.clone().map(|y| y.value), Some(2025));
-        let first_section = r.blocks.iter().position(|b| t[b.range.clone()].starts_with("## ")).unwrap();
+        let first_section = r
+            .blocks
+            .iter()
+            .position(|b| t[b.range.clone()].starts_with("## "))
+            .unwrap();
         assert_eq!(m.preamble, 0..first_section);
         assert_eq!(m.closing, None);
-        assert_eq!(m.date.clone().map(|d| (d.0, d.1, d.2)), Some((2026, 1, Some(23))));
+        assert_eq!(
+            m.date.clone().map(|d| (d.0, d.1, d.2)),
+            Some((2026, 1, Some(23)))
+        );
     }
 
     #[test]

@@ -183,7 +183,12 @@ mod tests {
         let r = Report::parse(text);
         r.sections()
             .iter()
-            .map(|s| (s.depth, text[r.blocks[s.heading].range.clone()].trim().to_string()))
+            .map(|s| {
+                (
+                    s.depth,
+                    text[r.blocks[s.heading].range.clone()].trim().to_string(),
+                )
+            })
             .collect()
     }
 
@@ -211,7 +216,13 @@ mod tests {
             (1, "（二）依申请公开"),
             (0, "二、存在问题"),
         ];
-        assert_eq!(o, expect.iter().map(|(d, s)| (*d, s.to_string())).collect::<Vec<_>>());
+        assert_eq!(
+            o,
+            expect
+                .iter()
+                .map(|(d, s)| (*d, s.to_string()))
+                .collect::<Vec<_>>()
+        );
         let r = Report::parse(t);
         let first = &r.outline[0];
         assert_eq!(first.body, 2..3);
@@ -234,7 +245,10 @@ mod tests {
     fn parts_hold_reports() {
         let t = "范文\n篇1\n一、概述\n（一）组织\n篇2\n一、概述\n";
         let o = outline(t);
-        assert_eq!(o.iter().map(|(d, _)| *d).collect::<Vec<_>>(), [0, 1, 2, 0, 1]);
+        assert_eq!(
+            o.iter().map(|(d, _)| *d).collect::<Vec<_>>(),
+            [0, 1, 2, 0, 1]
+        );
     }
 
     #[test]
@@ -264,7 +278,8 @@ mod tests {
                     .rows
                     .iter()
                     .flat_map(|row| {
-                        std::iter::once(row.range.clone()).chain(row.cells.iter().map(|c| c.range.clone()))
+                        std::iter::once(row.range.clone())
+                            .chain(row.cells.iter().map(|c| c.range.clone()))
                     })
                     .collect(),
                 _ => vec![],
@@ -275,9 +290,14 @@ mod tests {
             }
         }
         let m = &r.meta;
-        for x in [m.title.clone(), m.issuer.clone().map(|i| i.1), m.year.clone().map(|y| y.range), m.date.clone().map(|d| d.3)]
-            .into_iter()
-            .flatten()
+        for x in [
+            m.title.clone(),
+            m.issuer.clone().map(|i| i.1),
+            m.year.clone().map(|y| y.range),
+            m.date.clone().map(|d| d.3),
+        ]
+        .into_iter()
+        .flatten()
         {
             assert!(x.start <= x.end && x.end <= text.len());
             assert!(text.is_char_boundary(x.start) && text.is_char_boundary(x.end));
@@ -353,7 +373,9 @@ mod tests {
     /// The shared corpus, when present (CI has it; the repository must not
     /// copy its text).
     fn corpus(dir: &str) -> Vec<(String, String)> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(dir);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus")
+            .join(dir);
         let Ok(entries) = std::fs::read_dir(path) else {
             return Vec::new();
         };
@@ -389,14 +411,18 @@ mod tests {
                     assert!(issuer.contains("崔各庄乡"), "{name}: {issuer}");
                     assert_eq!(year, Some(2013), "{name}");
                     assert!(headings.contains(&"一、概 述"), "{name}: {headings:?}");
-                    assert!(headings.contains(&"四、政府信息公开工作存在的主要问题及改进措施"), "{name}");
+                    assert!(
+                        headings.contains(&"四、政府信息公开工作存在的主要问题及改进措施"),
+                        "{name}"
+                    );
                 }
                 "001" => assert_eq!(year, Some(2013), "{name}"),
                 "002" => {
                     assert_eq!(year, Some(2017), "{name}");
                     let found = r.blocks.iter().any(|b| match &b.kind {
                         BlockKind::Table(t) => t.rows.iter().any(|row| {
-                            let cells: Vec<&str> = row.cells.iter().map(|c| &text[c.range.clone()]).collect();
+                            let cells: Vec<&str> =
+                                row.cells.iter().map(|c| &text[c.range.clone()]).collect();
                             cells.len() == 3
                                 && matches!(cells[0], "（二）申请办结数" | "(二)申请办结数")
                                 && cells[1] == "件"

@@ -108,7 +108,7 @@ pub(super) fn parse_cn_ordinal(s: &str) -> Option<u32> {
         return None;
     }
     match (a, b, c) {
-        (a, None, None) if a == '十' => Some(10),
+        ('十', None, None) => Some(10),
         (a, None, None) => cn_digit(a),
         ('十', Some(b), None) => Some(10 + cn_digit(b)?),
         (a, Some('十'), None) => Some(cn_digit(a)? * 10),
@@ -332,7 +332,9 @@ pub(super) fn is_org_line(line: &str) -> bool {
     let t = trim(line);
     !t.is_empty()
         && chars_at_most(t, 30)
-        && !t.chars().any(|c| is_sentence_punct(c) || c == '|' || c == '.')
+        && !t
+            .chars()
+            .any(|c| is_sentence_punct(c) || c == '|' || c == '.')
         && ends_with_org_suffix(t)
 }
 
@@ -376,14 +378,23 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(parse_date_line("2018年3月"), Some((2018, 3, None)));
-        assert_eq!(parse_date_line("  2018年3月31日 "), Some((2018, 3, Some(31))));
+        assert_eq!(
+            parse_date_line("  2018年3月31日 "),
+            Some((2018, 3, Some(31)))
+        );
         assert_eq!(parse_date_line("二○○九年三月"), Some((2009, 3, None)));
         assert_eq!(
             parse_date_line("\u{a0}2024 年 1 月 20 日\u{a0}"),
             Some((2024, 1, Some(20)))
         );
-        assert_eq!(parse_date_line("（2026年1月23日）"), Some((2026, 1, Some(23))));
-        assert_eq!(parse_date_line("二〇二四年十二月三十一日"), Some((2024, 12, Some(31))));
+        assert_eq!(
+            parse_date_line("（2026年1月23日）"),
+            Some((2026, 1, Some(23)))
+        );
+        assert_eq!(
+            parse_date_line("二〇二四年十二月三十一日"),
+            Some((2024, 12, Some(31)))
+        );
         assert_eq!(parse_date_line("2018年3月召开会议"), None);
         assert_eq!(parse_date_line("2018年13月"), None);
         assert_eq!(parse_date_line("于2018年3月"), None);

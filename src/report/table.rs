@@ -154,7 +154,10 @@ fn content(s: &str) -> Content {
     for c in t.chars() {
         if digit_value(c).is_some() {
             digit = true;
-        } else if !matches!(c, '.' | ',' | '%' | '-' | '+' | '．' | '，' | '％' | '﹪' | ' ') {
+        } else if !matches!(
+            c,
+            '.' | ',' | '%' | '-' | '+' | '．' | '，' | '％' | '﹪' | ' '
+        ) {
             return Content::Label;
         }
     }
@@ -280,7 +283,11 @@ mod tests {
         let tb = table(t);
         assert_eq!(
             cells(t, &tb),
-            [vec!["信息内容", "本年制发件数", "现行有效件数"], vec!["规章", "0", "0"], vec!["规范性文件", "5"]]
+            [
+                vec!["信息内容", "本年制发件数", "现行有效件数"],
+                vec!["规章", "0", "0"],
+                vec!["规范性文件", "5"]
+            ]
         );
         assert_eq!(&t[tb.rows[1].range.clone()], "规章 | 0 | 0");
     }
@@ -291,7 +298,12 @@ mod tests {
         let tb = table(t);
         assert_eq!(
             cells(t, &tb),
-            [vec!["信息内容", "本年制发件数"], vec!["规章", "0"], vec!["", "3"], vec!["合计", "3"]]
+            [
+                vec!["信息内容", "本年制发件数"],
+                vec!["规章", "0"],
+                vec!["", "3"],
+                vec!["合计", "3"]
+            ]
         );
         // An empty cell is an empty range where the cell stands.
         let empty = &tb.rows[2].cells[0].range;
@@ -316,7 +328,11 @@ mod tests {
         }
         t.push_str("二、回应解读情况 |\n|\n|\n");
         let tb = table(&t);
-        assert!(tb.rows.iter().all(|r| r.cells.len() == 3), "{:?}", cells(&t, &tb));
+        assert!(
+            tb.rows.iter().all(|r| r.cells.len() == 3),
+            "{:?}",
+            cells(&t, &tb)
+        );
         let rows = cells(&t, &tb);
         assert_eq!(rows[0], ["统计表", "", ""]);
         assert_eq!(rows[1], ["指标", "单位", "数值"]);
@@ -329,7 +345,12 @@ mod tests {
     #[test]
     fn one_cell_per_line_infers_two_columns() {
         let mut t = String::new();
-        for (label, value) in [("行政许可", "550"), ("行政处罚", "4119"), ("行政强制", "195"), ("行政收费", "7730.28")] {
+        for (label, value) in [
+            ("行政许可", "550"),
+            ("行政处罚", "4119"),
+            ("行政强制", "195"),
+            ("行政收费", "7730.28"),
+        ] {
             t.push_str(&format!("{label} |\n{value} |\n"));
         }
         let tb = table(&t);
@@ -338,15 +359,30 @@ mod tests {
 
     #[test]
     fn ragged_and_degenerate_tables() {
-        for t in ["|", "||", "| |\n|", "a|b|c\nd\n|e", "|||||\n|", "a |", "a |\nb |\n1 |\n", "||||\n||||\n||||"] {
+        for t in [
+            "|",
+            "||",
+            "| |\n|",
+            "a|b|c\nd\n|e",
+            "|||||\n|",
+            "a |",
+            "a |\nb |\n1 |\n",
+            "||||\n||||\n||||",
+        ] {
             let tb = table(t);
             for r in &tb.rows {
                 assert!(r.range.start <= r.range.end && r.range.end <= t.len());
                 for c in &r.cells {
-                    assert!(r.range.start <= c.range.start && c.range.end <= r.range.end, "{t:?}");
+                    assert!(
+                        r.range.start <= c.range.start && c.range.end <= r.range.end,
+                        "{t:?}"
+                    );
                 }
             }
         }
-        assert_eq!(cells("a|b\n1|2|3|4", &table("a|b\n1|2|3|4")), [vec!["a", "b"], vec!["1", "2", "3", "4"]]);
+        assert_eq!(
+            cells("a|b\n1|2|3|4", &table("a|b\n1|2|3|4")),
+            [vec!["a", "b"], vec!["1", "2", "3", "4"]]
+        );
     }
 }
