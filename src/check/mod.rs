@@ -82,7 +82,13 @@ impl Condition {
 
     /// A report year the conditions accept (for running a rule's examples).
     pub fn sample_year(&self) -> Option<u16> {
-        let candidates = [self.year_from, self.year_to, Some(2013), Some(2020), Some(2023)];
+        let candidates = [
+            self.year_from,
+            self.year_to,
+            Some(2013),
+            Some(2020),
+            Some(2023),
+        ];
         candidates
             .into_iter()
             .flatten()

@@ -16,20 +16,11 @@ pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
     match &args.path {
         None => {
             let settings = cache.for_dir(&std::env::current_dir().unwrap_or_default())?;
-            for pack in settings.packs.packs() {
-                let _ = writeln!(
-                    out,
-                    "{}（{}，{}，{}）",
-                    pack.id,
-                    pack.name,
-                    pack.level.as_str(),
-                    pack.origin
-                );
-                for rule in pack.rules() {
-                    write_rule_line(&mut out, rule);
-                }
-                out.push('\n');
-            }
+            write_all_rules(&mut out, &settings.packs);
+        }
+        Some(dir) if dir.is_dir() => {
+            let settings = cache.for_dir(&std::path::absolute(dir).unwrap_or_default())?;
+            write_all_rules(&mut out, &settings.packs);
         }
         Some(path) => {
             let dir = path
@@ -68,13 +59,42 @@ pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
                 let _ = writeln!(out, "    {}（{level}）：{}", applied.pack, applied.reason);
             }
             let _ = writeln!(out, "  生效规则：");
+            let year = outcome.summary.year;
+            let issuer = outcome.summary.issuer.as_deref();
             for rule in &outcome.rules {
                 write_rule_line(&mut out, rule);
+                if !rule.condition.holds(year, issuer) {
+                    out.pop();
+                    out.push_str("（本报告不适用）\n");
+                }
             }
         }
     }
     print!("{out}");
     Ok(OK)
+}
+
+/// Every pack with all its rules (which packs apply is decided per report).
+fn write_all_rules(out: &mut String, packs: &PackSet) {
+    for pack in packs.packs() {
+        let _ = writeln!(
+            out,
+            "{}（{}，{}，{}{}）",
+            pack.id,
+            pack.name,
+            pack.level.as_str(),
+            pack.origin,
+            if pack.extends.is_empty() {
+                String::new()
+            } else {
+                format!("，继承 {}", pack.extends.join("、"))
+            }
+        );
+        for rule in pack.rules() {
+            write_rule_line(out, rule);
+        }
+        out.push('\n');
+    }
 }
 
 fn options(common: &CommonArgs, config: &super::Config) -> CheckOptions {

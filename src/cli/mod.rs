@@ -94,7 +94,7 @@ struct CheckArgs {
 
 #[derive(clap::Args)]
 struct RulesArgs {
-    /// 报告文件：列出对它生效的规则；省略时列出所有规则包的全部规则
+    /// 报告文件：列出对它生效的规则及各规则包为何被选用；文件夹或省略时：列出该处配置下所有规则包的全部规则
     #[arg(value_name = "FILE")]
     path: Option<PathBuf>,
     #[command(flatten)]

@@ -521,3 +521,206 @@ fn is_embedded(origin: &str) -> bool {
 fn extends_offset(src: &PackSource) -> usize {
     src.text.find("extends").unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(origin: &str, text: &str) -> PackSource {
+        PackSource {
+            origin: origin.to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    fn pack(id: &str, extends: &[&str], extra: &str) -> PackSource {
+        let extends: Vec<String> = extends.iter().map(|e| format!("\"{e}\"")).collect();
+        source(
+            &format!("{id}.toml"),
+            &format!(
+                "[pack]\nid = \"{id}\"\nname = \"{id}\"\nlevel = \"custom\"\nversion = \"1\"\nextends = [{}]\n{extra}",
+                extends.join(", ")
+            ),
+        )
+    }
+
+    const RULE: &str = "\n[[rule]]\nid = \"typo\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\nliterals = [\"具统计\"]\n";
+
+    fn error(sources: &[PackSource]) -> PackError {
+        match PackSet::new(sources) {
+            Ok(_) => panic!("packs should be refused"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn embedded_packs_load_and_layer() {
+        let set = PackSet::embedded();
+        let ids: Vec<&str> = set.packs().iter().map(|p| p.id.as_str()).collect();
+        // Parents before children.
+        let pos = |id: &str| ids.iter().position(|p| *p == id).unwrap();
+        assert!(pos("cn") < pos("beijing") && pos("beijing") < pos("beijing-chaoyang"));
+    }
+
+    #[test]
+    fn child_overrides_severity_turns_off_and_adds() {
+        let set = PackSet::new(&[
+            pack("base", &[], &format!("{RULE}\n[[rule]]\nid = \"other\"\nkind = \"pattern\"\nseverity = \"error\"\nmessage = \"o\"\nliterals = [\"x\"]\n")),
+            pack(
+                "child",
+                &["base"],
+                "[override.\"base/typo\"]\nseverity = \"error\"\nmessage = \"改了\"\nreason = \"本地要求\"\n\n[override.\"base/other\"]\nseverity = \"off\"\n\n[[rule]]\nid = \"own\"\nkind = \"pattern\"\nseverity = \"info\"\nmessage = \"c\"\nliterals = [\"y\"]\n",
+            ),
+        ])
+        .unwrap();
+        let applied = set.select(None, "", &[]).unwrap();
+        let rules = set.rule_set(&applied);
+        let ids: Vec<(&str, Severity, &str)> = rules
+            .rules
+            .iter()
+            .map(|r| (r.info.id.as_str(), r.info.severity, r.message.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("base/typo", Severity::Error, "改了"),
+                ("child/own", Severity::Info, "c")
+            ]
+        );
+        assert!(rules.rules[0].overrides[0].contains("本地要求"));
+        // The parent alone is unchanged.
+        let base_only = set.rule_set(&[Applied {
+            pack: "base".to_owned(),
+            reason: String::new(),
+        }]);
+        assert_eq!(base_only.rules.len(), 2);
+        assert_eq!(base_only.rules[0].info.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn selection_by_issuer_then_mentions_brings_ancestors() {
+        let selector = "[pack.applies-to]\nissuer = ['北京市朝阳区']\nmentions = ['朝政办发']\n";
+        let set = PackSet::new(&[
+            pack("base", &[], ""),
+            pack("district", &["base"], selector),
+            pack("elsewhere", &[], "[pack.applies-to]\nissuer = ['上海']\n"),
+        ])
+        .unwrap();
+        let chosen = |issuer: Option<&str>, text: &str| -> Vec<String> {
+            set.select(issuer, text, &[])
+                .unwrap()
+                .into_iter()
+                .map(|a| a.pack)
+                .collect()
+        };
+        assert_eq!(
+            chosen(Some("北京市朝阳区某街道办事处"), ""),
+            ["base", "district"]
+        );
+        assert_eq!(
+            chosen(Some("某乡人民政府"), "根据朝政办发〔2017〕10号"),
+            ["base", "district"]
+        );
+        assert_eq!(chosen(Some("某乡人民政府"), ""), ["base"]);
+        let forced: Vec<String> = set
+            .select(None, "", &["elsewhere".to_owned()])
+            .unwrap()
+            .into_iter()
+            .map(|a| a.pack)
+            .collect();
+        assert_eq!(forced, ["base", "elsewhere"]);
+        assert_eq!(
+            set.select(None, "", &["nope".to_owned()]),
+            Err("nope".to_owned())
+        );
+    }
+
+    #[test]
+    fn unknown_parent_is_located() {
+        let e = error(&[pack("child", &["missing"], "")]);
+        assert_eq!((e.origin.as_str(), e.line), ("child.toml", 6));
+        assert!(e.message.contains("未知的包 “missing”"), "{e}");
+    }
+
+    #[test]
+    fn cycle_is_refused() {
+        let e = error(&[pack("a", &["b"], ""), pack("b", &["a"], "")]);
+        assert!(e.message.contains("循环"), "{e}");
+        assert!(
+            e.message.contains("a → b → a") || e.message.contains("b → a → b"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn override_of_a_rule_not_inherited_is_refused() {
+        let e = error(&[
+            pack("base", &[], RULE),
+            pack(
+                "child",
+                &["base"],
+                "[override.\"base/nope\"]\nseverity = \"off\"\n",
+            ),
+        ]);
+        assert_eq!(e.origin, "child.toml");
+        assert!(e.message.contains("base/nope"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_rule_id_is_located() {
+        let e = error(&[pack("p", &[], &format!("{RULE}{RULE}"))]);
+        assert_eq!(e.line, 16);
+        assert!(e.message.contains("重复"), "{e}");
+    }
+
+    #[test]
+    fn unknown_field_and_kind_are_located() {
+        let e = error(&[pack(
+            "p",
+            &[],
+            "\n[[rule]]\nid = \"r\"\nkind = \"pattern\"\nseverty = \"warning\"\n",
+        )]);
+        assert_eq!(e.line, 11, "{e}");
+        assert!(e.message.contains("severty"), "{e}");
+        let e = error(&[pack(
+            "p",
+            &[],
+            "\n[[rule]]\nid = \"r\"\nkind = \"magic\"\nseverity = \"warning\"\nmessage = \"m\"\n",
+        )]);
+        assert_eq!(e.line, 10, "{e}");
+        assert!(e.message.contains("magic"), "{e}");
+    }
+
+    #[test]
+    fn field_of_another_kind_is_refused() {
+        let e = error(&[pack(
+            "p",
+            &[],
+            "\n[[rule]]\nid = \"r\"\nkind = \"empty-section\"\nseverity = \"warning\"\nmessage = \"m\"\nliterals = [\"x\"]\n",
+        )]);
+        assert!(e.message.contains("不接受字段 literals"), "{e}");
+    }
+
+    #[test]
+    fn a_users_pack_replaces_an_embedded_one_but_two_users_packs_clash() {
+        let embedded = source(
+            "rules/gbt.toml",
+            "[pack]\nid = \"gbt\"\nname = \"g\"\nlevel = \"national\"\nversion = \"1\"\n",
+        );
+        let mine = pack("gbt", &[], RULE);
+        let set = PackSet::new(&[embedded, mine.clone()]).unwrap();
+        assert_eq!(set.get("gbt").map(|p| p.rules().len()), Some(1));
+        let e = error(&[mine.clone(), source("other.toml", &mine.text)]);
+        assert!(e.message.contains("已由 gbt.toml 定义"), "{e}");
+    }
+
+    #[test]
+    fn oversized_regex_is_refused() {
+        let e = error(&[pack(
+            "p",
+            &[],
+            "\n[[rule]]\nid = \"r\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\npattern = '(?:\\p{L}{50}){50}'\n",
+        )]);
+        assert!(e.message.contains("正则表达式"), "{e}");
+    }
+}

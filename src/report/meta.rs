@@ -215,7 +215,12 @@ fn find_closing(text: &str, blocks: &[Block]) -> (Option<Range<usize>>, Option<D
 /// A date line standing in the preamble (`（2026年1月23日）` under the title),
 /// for reports signed at the top rather than at the end.
 fn date_in_preamble(text: &str, blocks: &[Block], preamble: &Range<usize>) -> Option<Date> {
-    for b in blocks.get(preamble.clone())? {
+    let pre = blocks.get(preamble.clone())?;
+    for b in pre
+        .iter()
+        .filter(|b| !is_blank_block(b))
+        .take(PREAMBLE_HEAD)
+    {
         if !matches!(b.kind, BlockKind::Paragraph) {
             continue;
         }
@@ -228,9 +233,20 @@ fn date_in_preamble(text: &str, blocks: &[Block], preamble: &Range<usize>) -> Op
     None
 }
 
+/// How many non-blank blocks at the start of the preamble are searched for
+/// the issuer and the year: a report without headings is all preamble, and
+/// its body must not be read as one.
+const PREAMBLE_HEAD: usize = 6;
+
+/// The text of the first few non-blank blocks of the preamble.
 fn preamble_span(blocks: &[Block], preamble: &Range<usize>) -> Option<Range<usize>> {
-    let first = blocks.get(preamble.start)?;
-    let last = blocks.get(preamble.end.checked_sub(1)?)?;
+    let pre = blocks.get(preamble.clone())?;
+    let first = pre.first()?;
+    let last = pre
+        .iter()
+        .filter(|b| !is_blank_block(b))
+        .take(PREAMBLE_HEAD)
+        .last()?;
     Some(first.range.start..last.range.end)
 }
 
@@ -248,6 +264,23 @@ const LEAD_WORDS: &[&str] = &[
     "由",
 ];
 
+/// Names of a unit that do not say which one it is.
+const GENERIC_NAMES: &[&str] = &[
+    "办公室",
+    "党政办",
+    "政府办",
+    "乡政府",
+    "镇政府",
+    "县政府",
+    "区政府",
+    "市政府",
+    "本机关",
+    "各单位",
+    "各部门",
+    "委员会",
+    "办事处",
+];
+
 /// `range` trimmed of white space and of leading words such as 本报告, if what
 /// remains is an organisation's name.
 fn as_issuer(text: &str, range: Range<usize>) -> Option<(String, Range<usize>)> {
@@ -262,6 +295,7 @@ fn as_issuer(text: &str, range: Range<usize>) -> Option<(String, Range<usize>)> 
     let name = text.get(r.clone())?;
     let n = name.chars().count();
     if !(3..=40).contains(&n)
+        || GENERIC_NAMES.contains(&name)
         || name.starts_with('我')
         || name.chars().any(|c| is_sentence_punct(c) || c == '|')
         || !ends_with_org_suffix(name)
@@ -558,9 +592,18 @@ mod tests {
             Report::parse(t).meta.issuer.map(|i| i.0).as_deref(),
             Some("某某市某某局")
         );
-        // 我局 is no name.
+        // 我局 is no name, nor is a bare 办公室.
         let t = "政府信息公开年度报告\n我局根据《中华人民共和国政府信息公开条例》编制本报告。\n一、概述\n";
         assert_eq!(Report::parse(t).meta.issuer, None);
+        let t = "政府信息公开年度报告\n本报告由办公室负责编制。\n一、概述\n";
+        assert_eq!(Report::parse(t).meta.issuer, None);
+        // A report without headings is not searched beyond its first blocks.
+        let mut t = String::from("工作总结\n");
+        for _ in 0..8 {
+            t.push_str("我们认真做好各项工作。\n\n");
+        }
+        t.push_str("本报告由某某市某某局编制。\n");
+        assert_eq!(Report::parse(&t).meta.issuer, None);
     }
 
     #[test]
