@@ -230,3 +230,65 @@ impl Diagnostic {
         &self.rule.id
     }
 }
+
+/// Applies as many of `fixes` as can be applied together: in order of
+/// position, skipping any fix whose edits overlap an earlier one's (the next
+/// round of checking offers it again). Returns the new text and how many
+/// fixes were applied.
+pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
+    let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+    fixes.sort_by_key(|f| (f.edits[0].range.start, f.edits[0].range.end));
+    let mut taken: Vec<&Edit> = Vec::new();
+    let mut applied = 0;
+    for fix in fixes {
+        let clashes = fix.edits.iter().any(|e| {
+            taken.iter().any(|t| {
+                // Overlapping ranges, or two insertions at one point.
+                (e.range.start < t.range.end && t.range.start < e.range.end)
+                    || (e.range.start == t.range.start
+                        && (e.range.is_empty() || t.range.is_empty()))
+            })
+        });
+        if !clashes {
+            taken.extend(fix.edits.iter());
+            applied += 1;
+        }
+    }
+    taken.sort_by_key(|e| (e.range.start, e.range.end));
+    let combined = Fix {
+        title: String::new(),
+        applicability: Applicability::Safe,
+        edits: taken.into_iter().cloned().collect(),
+    };
+    (combined.apply(text), applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(edits: Vec<Edit>) -> Fix {
+        Fix::new("t", Applicability::Safe, edits)
+    }
+
+    #[test]
+    fn non_overlapping_fixes_apply_together() {
+        let text = "«条»";
+        let close = text.rfind('»').unwrap();
+        let a = fix(vec![Edit::replace(0..close - "条".len(), "《")]);
+        let b = fix(vec![Edit::replace(close..text.len(), "》")]);
+        assert_eq!(apply_fixes(text, [&b, &a]), ("《条》".to_owned(), 2));
+    }
+
+    #[test]
+    fn overlapping_fix_waits_for_the_next_round() {
+        // "一二": a replaces both characters, b the second; c inserts at 0.
+        let a = fix(vec![Edit::replace(0..6, "甲")]);
+        let b = fix(vec![Edit::replace(3..6, "乙")]);
+        let c = fix(vec![Edit::insert(0, "前")]);
+        let (text, applied) = apply_fixes("一二", [&a, &b, &c]);
+        // The insertion comes first; a starts at the same point and waits; b
+        // does not overlap the insertion.
+        assert_eq!((text.as_str(), applied), ("前一乙", 2));
+    }
+}

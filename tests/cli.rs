@@ -442,9 +442,17 @@ fn test_packs_runs_the_examples_of_a_users_pack() {
         "mine.toml",
         "[pack]\nid = \"mine\"\nname = \"本单位\"\nlevel = \"custom\"\nversion = \"1\"\n\n[[rule]]\nid = \"typo\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"错别字\"\nswap = { \"具统计\" = \"据统计\" }\nexamples.bad = [\"具统计，全年公开86条。\"]\nexamples.good = [\"具统计有误。\"]\n",
     );
-    let run = xxgk_in(dir.path(), &["test-packs", "--pack", &pack, "--isolated"], None);
+    let run = xxgk_in(
+        dir.path(),
+        &["test-packs", "--pack", &pack, "--isolated"],
+        None,
+    );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("✗ mine/typo：正例触发了规则"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("✗ mine/typo：正例触发了规则"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("1 个失败"), "{}", run.stdout);
 
     let embedded = xxgk_in(dir.path(), &["test-packs", "--isolated"], None);

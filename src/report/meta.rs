@@ -2,7 +2,6 @@
 //! the closing (落款) block.
 
 use std::ops::Range;
-
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -21,16 +20,24 @@ pub struct Meta {
     pub issuer: Option<(String, Range<usize>)>,
     /// The year the report covers.
     pub year: Option<Year>,
-    /// Blocks before the first heading (title included).
+    /// Blocks before the first heading (title included). When the report
+    /// opens with its title as a Markdown `#` heading, the preamble runs to
+    /// the next heading.
     pub preamble: Range<usize>,
     /// Trailing blocks that sign the report off (issuer line and date), if any.
     pub closing: Option<Range<usize>>,
     /// The sign-off date (year, month, day when given), and where it stands.
+    /// A report not signed at its end may carry the date on a line of its own
+    /// under the title (`（2026年1月23日）`): that date is taken, with
+    /// `closing` left `None`.
     pub date: Option<(u16, u8, Option<u8>, Range<usize>)>,
 }
 
-/// The report year and the text it was read from (`2013年度`, the title, the
-/// statistics period…).
+/// The report year and the text it was read from, in this order of trust: the
+/// title (`2013年`, `二〇一三年`), `2013年度` early in the preamble, a
+/// statistics period starting on 1 January, `2013年政府信息公开` in the first
+/// blocks, the caption of an attached statistics table (`统计表(2017年度)`),
+/// and last a sign-off dated January–April (the year before it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Year {
     pub value: u16,
@@ -135,6 +142,9 @@ fn find_title(text: &str, blocks: &[Block], preamble: &Range<usize>) -> Option<R
                     if !r.is_empty() {
                         cands.push(Some(r));
                         seen += 1;
+                        if seen >= 10 {
+                            break;
+                        }
                     }
                 }
             }
@@ -145,7 +155,7 @@ fn find_title(text: &str, blocks: &[Block], preamble: &Range<usize>) -> Option<R
             _ => cands.push(None),
         }
     }
-    let i = cands.iter().take(40).position(|c| {
+    let i = cands.iter().position(|c| {
         c.as_ref()
             .is_some_and(|r| text.get(r.clone()).is_some_and(is_title_line))
     })?;

@@ -334,7 +334,7 @@ pub(super) fn is_org_line(line: &str) -> bool {
         && chars_at_most(t, 30)
         && !t
             .chars()
-            .any(|c| is_sentence_punct(c) || c == '|' || c == '.')
+            .any(|c| is_sentence_punct(c) || matches!(c, '|' | '.' | '\n'))
         && ends_with_org_suffix(t)
 }
 
