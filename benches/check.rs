@@ -333,7 +333,7 @@ fn generate(year: u16, size: usize, crlf: bool) -> String {
     let nl = if crlf { "\r\n" } else { "\n" };
     let mut rng = Lcg(u64::from(year) * 7_919 + 17);
     let issuer = if year <= 2018 {
-        "北京市朝阳区青禾乡人民政府"
+        "北京市朝阳区人民政府"
     } else {
         "临江市东湖区人民政府"
     };
@@ -552,7 +552,7 @@ fn rule_profile() {
             us(rules_total),
             mb / rules_total.as_secs_f64()
         );
-        rows.sort_by(|a, b| b.2.cmp(&a.2));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.2));
         for (id, kind, t, n) in rows.iter().take(12) {
             println!(
                 "   {:>9.1} µs {:>5.1}%  {:<36} {:<20} {n} findings",
@@ -578,7 +578,7 @@ fn rule_profile() {
             None => by_rule.push((id, kind, t)),
         }
     }
-    by_rule.sort_by(|a, b| b.2.cmp(&a.2));
+    by_rule.sort_by_key(|r| std::cmp::Reverse(r.2));
     let total: Duration = by_rule.iter().map(|r| r.2).sum();
     println!(
         "\n== corpus total ({corpus_bytes} bytes): {:.1} µs parse + rules",

@@ -414,7 +414,7 @@ fn rules_shows_layers_and_why_each_pack_applies() {
     assert!(cn < beijing && beijing < chaoyang, "{out}");
     assert!(out.contains("北京市朝阳区示范街道办事处"));
     assert!(
-        out.contains("cn/download-location") == false,
+        !out.contains("cn/download-location"),
         "turned off by the Beijing layer:\n{out}"
     );
     assert!(out.contains("beijing-chaoyang/work-plan-implementation"));

@@ -249,7 +249,7 @@ fn date_in_preamble(text: &str, blocks: &[Block], preamble: &Range<usize>) -> Op
 const PREAMBLE_HEAD: usize = 6;
 
 /// The text of the first few non-blank blocks of the preamble.
-fn preamble_span(blocks: &[Block], preamble: &Range<usize>) -> Option<Range<usize>> {
+fn preamble_span(text: &str, blocks: &[Block], preamble: &Range<usize>) -> Option<Range<usize>> {
     let pre = blocks.get(preamble.clone())?;
     let first = pre.first()?;
     let last = pre
@@ -257,8 +257,16 @@ fn preamble_span(blocks: &[Block], preamble: &Range<usize>) -> Option<Range<usiz
         .filter(|b| !is_blank_block(b))
         .take(PREAMBLE_HEAD)
         .last()?;
-    Some(first.range.start..last.range.end)
+    // A preamble is a few paragraphs; a huge first block is cut short.
+    let mut end = last.range.end.min(first.range.start + PREAMBLE_BYTES);
+    while end > first.range.start && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(first.range.start..end)
 }
+
+/// The most text of the preamble searched for the issuer and the year.
+const PREAMBLE_BYTES: usize = 16 * 1024;
 
 /// Words that precede an issuer's name in the preamble and are not part of it.
 const LEAD_WORDS: &[&str] = &[
@@ -364,7 +372,7 @@ fn find_issuer(
         }
     }
     // (b) The preamble: 由……编制, ……根据《中华人民共和国政府信息公开条例》.
-    if let Some(span) = preamble_span(blocks, preamble) {
+    if let Some(span) = preamble_span(text, blocks, preamble) {
         let s = text.get(span.clone())?;
         for re in [&*ISSUED_BY, &*LEGAL_BASIS] {
             for c in re.captures_iter(s) {
@@ -407,7 +415,7 @@ fn find_year(
         return year(v, r);
     }
     // 2. `2013年度` in the preamble.
-    if let Some(span) = preamble_span(blocks, preamble) {
+    if let Some(span) = preamble_span(text, blocks, preamble) {
         for (v, r) in years_in(text, span) {
             if text.get(r.end..).is_some_and(|s| s.starts_with('度')) {
                 return year(v, r.start..r.end + '度'.len_utf8());

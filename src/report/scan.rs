@@ -15,9 +15,16 @@ pub(super) fn is_blank(s: &str) -> bool {
     s.chars().all(is_ws)
 }
 
-/// True when `s` has at most `n` characters (without counting them all).
+/// True when `s` has at most `n` characters (without decoding them all).
 pub(super) fn chars_at_most(s: &str, n: usize) -> bool {
-    s.len() <= n || s.chars().nth(n).is_none()
+    if s.len() <= n {
+        return true;
+    }
+    if s.len() > n.saturating_mul(4) {
+        return false;
+    }
+    // Count the bytes that start a character.
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count() <= n
 }
 
 /// `s` without leading and trailing white space.
@@ -312,10 +319,36 @@ const ORG_SUFFIXES: &[&str] = &[
     "会",
 ];
 
+/// The last characters of the organisation suffixes.
+fn is_org_suffix_end(c: char) -> bool {
+    matches!(
+        c,
+        '府' | '局'
+            | '会'
+            | '委'
+            | '室'
+            | '厅'
+            | '办'
+            | '处'
+            | '道'
+            | '乡'
+            | '镇'
+            | '部'
+            | '心'
+            | '院'
+            | '署'
+            | '所'
+            | '站'
+            | '队'
+    )
+}
+
 /// True when `name` (trimmed) ends in an organisation suffix.
 pub(super) fn ends_with_org_suffix(name: &str) -> bool {
     let t = trim(name);
-    ORG_SUFFIXES.iter().any(|s| t.ends_with(s))
+    // Cheap test first: every suffix ends in one of these characters.
+    let last_ok = t.chars().next_back().is_some_and(is_org_suffix_end);
+    last_ok && ORG_SUFFIXES.iter().any(|s| t.ends_with(s))
 }
 
 /// Punctuation that cannot stand in an organisation line or a title line.
@@ -332,10 +365,10 @@ pub(super) fn is_org_line(line: &str) -> bool {
     let t = trim(line);
     !t.is_empty()
         && chars_at_most(t, 30)
+        && ends_with_org_suffix(t)
         && !t
             .chars()
             .any(|c| is_sentence_punct(c) || matches!(c, '|' | '.' | '\n'))
-        && ends_with_org_suffix(t)
 }
 
 #[cfg(test)]
@@ -398,6 +431,13 @@ mod tests {
         assert_eq!(parse_date_line("2018年3月召开会议"), None);
         assert_eq!(parse_date_line("2018年13月"), None);
         assert_eq!(parse_date_line("于2018年3月"), None);
+    }
+
+    #[test]
+    fn org_suffix_ends_are_in_sync() {
+        for s in ORG_SUFFIXES {
+            assert!(s.chars().next_back().is_some_and(is_org_suffix_end), "{s}");
+        }
     }
 
     #[test]
