@@ -53,9 +53,7 @@ impl EmptySection {
             if sibling_has_content {
                 let label = cx.heading_label(heading);
                 let message = sink.message(&[("heading", label)]);
-                let range = heading.marker_range.start
-                    ..heading.title_range.end.max(heading.marker_range.end);
-                sink.report(range, message, Vec::new(), None);
+                sink.report(heading.label_range(), message, Vec::new(), None);
             }
         }
     }

@@ -6,13 +6,11 @@
 //! `一、概述 / 一、… 二、… 三、… / 二、主动公开`). Renumbering that run to
 //! 一…七 would be wrong; the fix turns the run into （一）（二）（三）.
 
-use std::ops::Range;
-
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
 use crate::pack::schema::RuleSpec;
 use crate::report::{Heading, MarkerKind, Section};
-use crate::text::to_chinese_number;
+use crate::text::{number_like, to_chinese_number};
 
 #[derive(Clone, Debug)]
 pub struct HeadingNumbering {
@@ -108,9 +106,11 @@ impl HeadingNumbering {
         expected: u32,
         previous: Option<&Heading>,
     ) {
-        let ordinal = ordinal_range(cx.text, heading);
+        let ordinal = heading
+            .ordinal_range(cx.text)
+            .unwrap_or(heading.marker_range.clone());
         let found_text = cx.slice(&ordinal).to_owned();
-        let expected_text = render_like(&found_text, expected);
+        let expected_text = number_like(&found_text, expected);
         let message = sink.message(&[
             ("heading", cx.heading_label(heading)),
             ("found", &found_text),
@@ -118,7 +118,7 @@ impl HeadingNumbering {
         ]);
         let related = previous
             .map(|p| Related {
-                range: label_range(p),
+                range: p.label_range(),
                 message: "上一个同级标题".to_owned(),
             })
             .into_iter()
@@ -128,21 +128,27 @@ impl HeadingNumbering {
             Applicability::Unsafe,
             vec![Edit::replace(ordinal.clone(), expected_text)],
         );
-        sink.report(label_range(heading), message, related, Some(fix));
+        sink.report(heading.label_range(), message, related, Some(fix));
     }
 
     fn report_restart(&self, cx: &Context, sink: &mut Sink, heading: &Heading, previous: &Heading) {
-        let found = cx.slice(&ordinal_range(cx.text, heading)).to_owned();
+        let found = cx
+            .slice(
+                &heading
+                    .ordinal_range(cx.text)
+                    .unwrap_or(heading.marker_range.clone()),
+            )
+            .to_owned();
         let message = self
             .restart_message
             .replace("{heading}", cx.heading_label(heading))
             .replace("{found}", &found)
             .replace("{previous}", cx.heading_label(previous));
         let related = vec![Related {
-            range: label_range(previous),
+            range: previous.label_range(),
             message: "此前最后一个同级标题".to_owned(),
         }];
-        sink.report(label_range(heading), message, related, None);
+        sink.report(heading.label_range(), message, related, None);
     }
 
     fn report_level_reuse(
@@ -163,7 +169,13 @@ impl HeadingNumbering {
                 Edit::replace(h.marker_range.clone(), child_marker(n))
             })
             .collect();
-        let found = cx.slice(&ordinal_range(cx.text, first)).to_owned();
+        let found = cx
+            .slice(
+                &first
+                    .ordinal_range(cx.text)
+                    .unwrap_or(first.marker_range.clone()),
+            )
+            .to_owned();
         let message = self
             .level_message
             .replace("{heading}", cx.heading_label(first))
@@ -179,10 +191,10 @@ impl HeadingNumbering {
             edits,
         );
         let related = vec![Related {
-            range: label_range(parent),
+            range: parent.label_range(),
             message: "疑似的上级标题".to_owned(),
         }];
-        sink.report(label_range(first), message, related, Some(fix));
+        sink.report(first.label_range(), message, related, Some(fix));
     }
 }
 
@@ -194,45 +206,6 @@ fn child_marker(kind: MarkerKind) -> Option<fn(u32) -> String> {
         MarkerKind::ChineseParen => Some(|n| format!("{n}.")),
         MarkerKind::ArabicDot => Some(|n| format!("（{n}）")),
         MarkerKind::ArabicParen | MarkerKind::Markdown => None,
-    }
-}
-
-fn label_range(h: &Heading) -> Range<usize> {
-    h.marker_range.start..h.title_range.end.max(h.marker_range.end)
-}
-
-/// The bytes of the ordinal inside a heading's marker (`四` in `四、`, `12` in
-/// `12.`).
-fn ordinal_range(text: &str, h: &Heading) -> Range<usize> {
-    let marker = text.get(h.marker_range.clone()).unwrap_or("");
-    let is_ordinal_char = |c: char| {
-        c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十".contains(c)
-    };
-    let mut start = None;
-    let mut end = 0;
-    for (i, c) in marker.char_indices() {
-        if is_ordinal_char(c) {
-            start.get_or_insert(i);
-            end = i + c.len_utf8();
-        } else if start.is_some() {
-            break;
-        }
-    }
-    match start {
-        Some(s) => h.marker_range.start + s..h.marker_range.start + end,
-        None => h.marker_range.clone(),
-    }
-}
-
-/// `n` written in the same numerals as `like` (Arabic or Chinese).
-fn render_like(like: &str, n: u32) -> String {
-    if like
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
-        n.to_string()
-    } else {
-        to_chinese_number(n)
     }
 }
 

@@ -8,8 +8,6 @@
 //! numbered level below 篇/部分), so a sub-heading that happens to mention
 //! 收费 does not stand in for the section.
 
-use std::ops::Range;
-
 use regex::Regex;
 
 use super::{Context, Sink, severity};
@@ -17,7 +15,7 @@ use crate::diagnostic::{Applicability, Edit, Fix, Related, Severity};
 use crate::pack::schema::RuleSpec;
 use crate::pack::{PackError, PackSource};
 use crate::report::{BlockKind, Heading, MarkerKind};
-use crate::text::to_chinese_number;
+use crate::text::{number_like, to_chinese_number};
 
 #[derive(Clone, Debug)]
 pub struct RequiredSections {
@@ -134,10 +132,10 @@ impl RequiredSections {
                         .replace("{title}", &self.items[k].title)
                         .replace("{after-title}", &self.items[j].title);
                     let related = vec![Related {
-                        range: label_range(after),
+                        range: after.label_range(),
                         message: "应位于此章节之后".to_owned(),
                     }];
-                    sink.report(label_range(heading), message, related, None);
+                    sink.report(heading.label_range(), message, related, None);
                 }
                 _ => latest = Some((position, k)),
             }
@@ -164,14 +162,14 @@ impl RequiredSections {
                     .iter()
                     .filter(|(b, h)| *b >= block && h.marker == heading.marker)
                 {
-                    if let (Some(n), Some(range)) = (h.ordinal, ordinal_range(cx.text, h)) {
-                        let renumbered = render_like(cx.slice(&range), n + 1);
+                    if let (Some(n), Some(range)) = (h.ordinal, h.ordinal_range(cx.text)) {
+                        let renumbered = number_like(cx.slice(&range), n + 1);
                         edits.push(Edit::replace(range, renumbered));
                     }
                 }
                 let start = cx.report.blocks[block].range.start;
                 let line_start = cx.text[..start].rfind('\n').map_or(0, |i| i + 1);
-                (number, line_start, label_range(heading))
+                (number, line_start, heading.label_range())
             }
             None => {
                 let number = top.last().and_then(|(_, h)| h.ordinal).map_or(1, |n| n + 1);
@@ -210,7 +208,7 @@ impl RequiredSections {
         let message = sink.message(&[("title", &item.title), ("heading", &heading_text)]);
         let related = previous
             .map(|p| Related {
-                range: label_range(p),
+                range: p.label_range(),
                 message: format!("“{}”应位于此章节之后", item.title),
             })
             .into_iter()
@@ -229,10 +227,6 @@ fn blank_line_before(text: &str, at: usize) -> bool {
     breaks >= 2
 }
 
-fn label_range(h: &Heading) -> Range<usize> {
-    h.marker_range.start..h.title_range.end.max(h.marker_range.end)
-}
-
 /// A heading numbered `n` in the style of `like` (一、 by default).
 fn render_heading(like: Option<&Heading>, n: u32, title: &str) -> String {
     let cn = to_chinese_number(n);
@@ -245,29 +239,6 @@ fn render_heading(like: Option<&Heading>, n: u32, title: &str) -> String {
             format!("{} {cn}、{title}", "#".repeat(level))
         }
         _ => format!("{cn}、{title}"),
-    }
-}
-
-fn ordinal_range(text: &str, h: &Heading) -> Option<Range<usize>> {
-    let marker = text.get(h.marker_range.clone())?;
-    let is_ordinal = |c: char| {
-        c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十".contains(c)
-    };
-    let start = marker.find(is_ordinal)?;
-    let len = marker[start..]
-        .find(|c: char| !is_ordinal(c))
-        .unwrap_or(marker.len() - start);
-    Some(h.marker_range.start + start..h.marker_range.start + start + len)
-}
-
-fn render_like(like: &str, n: u32) -> String {
-    if like
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
-        n.to_string()
-    } else {
-        to_chinese_number(n)
     }
 }
 

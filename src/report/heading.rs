@@ -2,10 +2,8 @@
 
 use std::ops::Range;
 
-use super::scan::{
-    digit_value, is_blank, is_cn_numeral, is_ws, parse_cn_ordinal, parse_small_number, skip_ws,
-    trim,
-};
+use super::scan::{digit_value, is_blank, is_cn_numeral, is_ws, parse_small_number, skip_ws, trim};
+use crate::text::parse_chinese_number;
 
 /// The numbering style of a heading. The order of the variants is the
 /// conventional nesting order of 公文 (GB/T 9704-2012 §7.3.3): 第一部分 above
@@ -61,6 +59,27 @@ impl MarkerKind {
             MarkerKind::ArabicParen => Some(4),
             MarkerKind::Markdown => None,
         }
+    }
+}
+
+impl Heading {
+    /// Marker and title: the heading as a writer reads it (`四、存在的问题`).
+    pub fn label_range(&self) -> Range<usize> {
+        self.marker_range.start..self.title_range.end.max(self.marker_range.end)
+    }
+
+    /// The ordinal inside the marker (`四` in `四、`, `12` in `12.`), for
+    /// renumbering; `None` when the marker has no ordinal.
+    pub fn ordinal_range(&self, text: &str) -> Option<Range<usize>> {
+        self.ordinal?;
+        let marker = text.get(self.marker_range.clone())?;
+        let is_ordinal = |c: char| digit_value(c).is_some() || is_cn_numeral(c);
+        let start = marker.find(is_ordinal)?;
+        let len = marker[start..]
+            .find(|c: char| !is_ordinal(c))
+            .unwrap_or(marker.len() - start);
+        let at = self.marker_range.start + start;
+        Some(at..at + len)
     }
 }
 
@@ -203,7 +222,7 @@ fn chinese_comma(line: &str, pos: usize) -> Option<Marker> {
     if n > 3 {
         return None;
     }
-    let ordinal = parse_cn_ordinal(&line[pos..end])?;
+    let ordinal = parse_chinese_number(&line[pos..end])?;
     let (p, after) = char_at(line, end)?;
     if !matches!(p, '、' | '，' | ',' | '.' | '．' | ':' | '：') {
         return None;
@@ -261,7 +280,7 @@ fn paren(line: &str, pos: usize, after_open: usize, open: char) -> Option<Marker
         }
         (
             MarkerKind::ChineseParen,
-            parse_cn_ordinal(&line[inner..end])?,
+            parse_chinese_number(&line[inner..end])?,
             end,
         )
     } else if digit_value(c).is_some() {
@@ -309,7 +328,7 @@ fn part(line: &str, pos: usize) -> Option<Marker> {
         if n > 3 {
             return None;
         }
-        (end, parse_cn_ordinal(&line[num_start..end])?)
+        (end, parse_chinese_number(&line[num_start..end])?)
     } else {
         let (end, n) = run(line, num_start, 2, |c| digit_value(c).is_some());
         if n == 0 || n > 2 {

@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use crate::text::{chinese_digit, parse_chinese_number};
+
 /// White space as the parser sees it: Unicode white space (which includes
 /// U+3000 and U+00A0) plus the BOM and the zero-width space.
 pub(super) fn is_ws(c: char) -> bool {
@@ -83,45 +85,9 @@ pub(super) fn digit_value(c: char) -> Option<u32> {
     }
 }
 
-/// The value of a Chinese digit 一…九 (not 十, not zero).
-pub(super) fn cn_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '一' => 1,
-        '二' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
 /// Chinese characters that may make up a small ordinal (一…九十九).
 pub(super) fn is_cn_numeral(c: char) -> bool {
-    cn_digit(c).is_some() || matches!(c, '十' | '〇' | '零')
-}
-
-/// Parses a Chinese ordinal in its usual forms: 三, 十, 十二, 二十, 二十三.
-/// Positional forms (一〇) and anything above 99 are refused.
-pub(super) fn parse_cn_ordinal(s: &str) -> Option<u32> {
-    let mut chars = s.chars();
-    let a = chars.next()?;
-    let b = chars.next();
-    let c = chars.next();
-    if chars.next().is_some() {
-        return None;
-    }
-    match (a, b, c) {
-        ('十', None, None) => Some(10),
-        (a, None, None) => cn_digit(a),
-        ('十', Some(b), None) => Some(10 + cn_digit(b)?),
-        (a, Some('十'), None) => Some(cn_digit(a)? * 10),
-        (a, Some('十'), Some(c)) => Some(cn_digit(a)? * 10 + cn_digit(c)?),
-        _ => None,
-    }
+    chinese_digit(c).is_some() || matches!(c, '十' | '〇' | '零')
 }
 
 /// Parses a small number written in Arabic digits (ASCII or full-width) or
@@ -136,7 +102,7 @@ pub(super) fn parse_small_number(s: &str) -> Option<u32> {
         }
         return Some(s.chars().filter_map(digit_value).fold(0, |n, d| n * 10 + d));
     }
-    parse_cn_ordinal(s)
+    parse_chinese_number(s)
 }
 
 /// A digit of a year: ASCII or full-width digits, Chinese digits and the
@@ -146,7 +112,7 @@ fn year_digit(c: char) -> Option<(u32, bool)> {
     if let Some(d) = digit_value(c) {
         return Some((d, false));
     }
-    if let Some(d) = cn_digit(c) {
+    if let Some(d) = chinese_digit(c) {
         return Some((d, true));
     }
     match c {
@@ -383,18 +349,6 @@ mod tests {
         let t = "x";
         assert_eq!(lines(t, 0..1).count(), 1);
         assert_eq!(lines("", 0..0).count(), 0);
-    }
-
-    #[test]
-    fn ordinals() {
-        assert_eq!(parse_cn_ordinal("三"), Some(3));
-        assert_eq!(parse_cn_ordinal("十"), Some(10));
-        assert_eq!(parse_cn_ordinal("十二"), Some(12));
-        assert_eq!(parse_cn_ordinal("二十"), Some(20));
-        assert_eq!(parse_cn_ordinal("九十九"), Some(99));
-        assert_eq!(parse_cn_ordinal("一二"), None);
-        assert_eq!(parse_cn_ordinal("二〇一九"), None);
-        assert_eq!(parse_cn_ordinal(""), None);
     }
 
     #[test]

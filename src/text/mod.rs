@@ -9,4 +9,4 @@ mod numerals;
 
 pub use decode::{DecodeError, Decoded, SourceEncoding, decode, encode};
 pub use line_index::{LineCol, LineIndex, WideEncoding};
-pub use numerals::{parse_chinese_number, parse_chinese_year, to_chinese_number};
+pub use numerals::{chinese_digit, number_like, parse_chinese_number, to_chinese_number};

@@ -3,49 +3,48 @@
 
 const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
-fn digit(c: char) -> Option<u32> {
-    match c {
-        '〇' | '零' | '○' | 'O' | 'o' | '0' | '０' | 'Ｏ' => Some(0),
-        '一' | '壹' => Some(1),
-        '二' | '两' | '贰' => Some(2),
-        '三' | '叁' => Some(3),
-        '四' | '肆' => Some(4),
-        '五' | '伍' => Some(5),
-        '六' | '陆' => Some(6),
-        '七' | '柒' => Some(7),
-        '八' | '捌' => Some(8),
-        '九' | '玖' => Some(9),
-        _ => None,
-    }
+/// The value of a Chinese digit 一…九 (not 十, not zero).
+pub fn chinese_digit(c: char) -> Option<u32> {
+    DIGITS
+        .iter()
+        .position(|&d| d == c)
+        .filter(|&i| i > 0)
+        .map(|i| i as u32)
 }
 
-/// Parses a Chinese cardinal below 100 (`三`, `十`, `十二`, `二十`, `九十九`).
+/// Parses a Chinese ordinal in its usual forms: 三, 十, 十二, 二十, 二十三.
+/// Positional forms (一〇) and anything above 99 are refused.
 pub fn parse_chinese_number(s: &str) -> Option<u32> {
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        ['十'] => Some(10),
-        [d] => digit(*d).filter(|&n| n > 0),
-        ['十', d] => digit(*d).filter(|&n| n > 0).map(|n| 10 + n),
-        [t, '十'] => digit(*t).filter(|&n| n > 1).map(|n| n * 10),
-        [t, '十', d] => {
-            let tens = digit(*t).filter(|&n| n > 1)?;
-            let ones = digit(*d).filter(|&n| n > 0)?;
-            Some(tens * 10 + ones)
+    let mut chars = s.chars();
+    let a = chars.next()?;
+    let b = chars.next();
+    let c = chars.next();
+    if chars.next().is_some() {
+        return None;
+    }
+    match (a, b, c) {
+        ('十', None, None) => Some(10),
+        (a, None, None) => chinese_digit(a),
+        ('十', Some(b), None) => Some(10 + chinese_digit(b)?),
+        (a, Some('十'), None) => Some(chinese_digit(a)? * 10).filter(|&n| n > 10),
+        (a, Some('十'), Some(c)) => {
+            Some(chinese_digit(a)? * 10 + chinese_digit(c)?).filter(|&n| n > 20)
         }
         _ => None,
     }
 }
 
-/// Parses a year written digit by digit in Chinese numerals (`二〇一三`,
-/// `二○○九`).
-pub fn parse_chinese_year(s: &str) -> Option<u16> {
-    let mut value: u16 = 0;
-    let mut count = 0;
-    for c in s.chars() {
-        value = value.checked_mul(10)? + digit(c)? as u16;
-        count += 1;
+/// `n` written in the same numerals as `like`: Arabic digits if `like` has
+/// any, Chinese otherwise (renumbering keeps a heading's style).
+pub fn number_like(like: &str, n: u32) -> String {
+    if like
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        n.to_string()
+    } else {
+        to_chinese_number(n)
     }
-    (count == 4).then_some(value)
 }
 
 /// Writes `n` (1–99) in Chinese numerals, as heading ordinals are written.
@@ -75,16 +74,24 @@ mod tests {
 
     #[test]
     fn rejects_non_numbers() {
-        for s in ["", "是", "十十", "一二", "零", "一十一百"] {
+        for s in [
+            "",
+            "是",
+            "十十",
+            "一二",
+            "零",
+            "一十一百",
+            "二〇一九",
+            "一十",
+        ] {
             assert_eq!(parse_chinese_number(s), None, "{s}");
         }
     }
 
     #[test]
-    fn years_with_look_alike_zeros() {
-        assert_eq!(parse_chinese_year("二〇一三"), Some(2013));
-        assert_eq!(parse_chinese_year("二○○九"), Some(2009));
-        assert_eq!(parse_chinese_year("二零二一"), Some(2021));
-        assert_eq!(parse_chinese_year("二〇一"), None);
+    fn number_like_keeps_the_script() {
+        assert_eq!(number_like("四", 5), "五");
+        assert_eq!(number_like("12", 13), "13");
+        assert_eq!(number_like("３", 4), "4");
     }
 }
