@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The regulation and format a report must follow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub enum Regime {
     /// Report years up to 2018: 2007 条例 (国务院令第492号) Art. 32.
     #[serde(rename = "2007")]

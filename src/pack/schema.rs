@@ -4,30 +4,34 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::regime::Regime;
 
 /// A whole pack file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackFile {
     pub pack: PackMeta,
     /// The pack's own rules.
     #[serde(default, rename = "rule")]
+    #[schemars(with = "Vec<RuleSpec>")]
     pub rules: Vec<Spanned<RuleSpec>>,
     /// Changes to rules inherited from the packs this one extends, keyed by
     /// the inherited rule's full id (`cn/regulation-name`).
     #[serde(default, rename = "override")]
+    #[schemars(with = "BTreeMap<String, OverrideSpec>")]
     pub overrides: BTreeMap<Spanned<String>, Spanned<OverrideSpec>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PackMeta {
     /// Stable id, lower-case ASCII letters, digits and `-`; prefixes the ids
     /// of the pack's rules.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// Human name, e.g. 北京市.
     pub name: String,
@@ -37,6 +41,7 @@ pub struct PackMeta {
     pub description: Option<String>,
     /// Ids of the packs this one builds on.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub extends: Vec<Spanned<String>>,
     /// Which reports the pack is for; a pack without it applies to every
     /// report.
@@ -44,7 +49,7 @@ pub struct PackMeta {
     pub applies_to: Option<AppliesTo>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     National,
@@ -69,18 +74,20 @@ impl Level {
 /// Selection of a pack for a report: it applies when the report's issuer
 /// matches one of `issuer`, or, failing an issuer match, when the text
 /// mentions one of `mentions` (e.g. a 文号 prefix only that jurisdiction uses).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AppliesTo {
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub issuer: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub mentions: Vec<Spanned<String>>,
 }
 
 /// The fixed vocabulary of rule kinds; each is a Rust checker in
 /// `src/check/<kind>.rs`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum KindName {
     Pattern,
@@ -108,7 +115,7 @@ impl KindName {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SeveritySpec {
     Error,
@@ -117,7 +124,7 @@ pub enum SeveritySpec {
     Hint,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OverrideSeverity {
     Error,
@@ -128,7 +135,7 @@ pub enum OverrideSeverity {
 }
 
 /// Where in the report a `pattern` or `required-text` rule looks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// Everything but tables.
@@ -149,7 +156,7 @@ pub enum Scope {
 }
 
 /// Which piece of report metadata a `metadata` rule requires.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum MetadataField {
     Title,
@@ -157,7 +164,7 @@ pub enum MetadataField {
     Year,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BasisSpec {
     pub document: String,
@@ -168,7 +175,7 @@ pub struct BasisSpec {
 }
 
 /// Conditions on the report; a rule runs only when all of them hold.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct WhenSpec {
     /// The regimes the rule applies to (`"2007"`, `"2019"`, `"2021"`); a rule
@@ -183,13 +190,15 @@ pub struct WhenSpec {
     pub year_to: Option<u16>,
     /// The issuer must match one of these patterns.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub issuer: Vec<Spanned<String>>,
     /// The issuer must match none of these patterns.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub issuer_not: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesSpec {
     #[serde(default)]
@@ -199,7 +208,7 @@ pub struct ExamplesSpec {
 }
 
 /// One required section of a `required-sections` rule.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SectionSpec {
     /// Stable key, used in messages and by other rules.
@@ -208,6 +217,7 @@ pub struct SectionSpec {
     pub title: String,
     /// Patterns; a heading whose title matches any of them is this section.
     #[serde(rename = "match")]
+    #[schemars(with = "Vec<String>")]
     pub patterns: Vec<Spanned<String>>,
     /// The standard sentence inserted under the heading by the fix.
     #[serde(default)]
@@ -219,9 +229,10 @@ pub struct SectionSpec {
 
 /// One rule. Fields other than the common ones belong to particular kinds;
 /// the loader refuses a field the rule's kind does not use.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleSpec {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub kind: KindName,
     pub severity: SeveritySpec,
@@ -245,6 +256,7 @@ pub struct RuleSpec {
     // pattern, required-text
     /// A regular expression (Rust `regex` syntax).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub pattern: Option<Spanned<String>>,
     /// Literal strings, as an alternative to `pattern`.
     #[serde(default)]
@@ -254,6 +266,7 @@ pub struct RuleSpec {
     /// Matches overlapping a match of this pattern (in the same block) are
     /// not findings.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub exclude: Option<Spanned<String>>,
 
     // pattern
@@ -323,7 +336,7 @@ pub struct RuleSpec {
 }
 
 /// A child pack's change to an inherited rule.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideSpec {
     #[serde(default)]
@@ -366,5 +379,33 @@ impl RuleSpec {
             .filter(|(_, is_set)| *is_set)
             .map(|(name, _)| name)
             .collect()
+    }
+}
+
+/// The JSON Schema of a pack file, for editors (Even Better TOML / Taplo read
+/// it through a `#:schema` comment). Committed as `docs/pack.schema.json`; a
+/// test fails when it is stale.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(PackFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    /// Regenerate with `UPDATE_SCHEMA=1 cargo test committed_schema`.
+    #[test]
+    fn committed_schema_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/pack.schema.json");
+        let current = super::json_schema();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &current).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == current,
+            "docs/pack.schema.json is stale: run UPDATE_SCHEMA=1 cargo test committed_schema"
+        );
     }
 }
