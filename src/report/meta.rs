@@ -366,9 +366,17 @@ fn find_issuer(
                 }
                 _ => t.start,
             };
-            if let Some(i) = as_issuer(text, from..at) {
+            // A year the parser does not read (`20**年`, a template's) still
+            // stands between the issuer and the keyword.
+            let before = text.get(from..at).unwrap_or("");
+            let kept = before
+                .trim_end_matches(|c: char| c.is_ascii_digit() || "*＊×XxＸｘ年度 　".contains(c));
+            if let Some(i) = as_issuer(text, from..from + kept.len()) {
                 return Some(i);
             }
+            // The strongest keyword present decides; a weaker one inside it
+            // (信息公开 in 政府信息公开) would cut the issuer short.
+            break;
         }
     }
     // (b) The preamble: 由……编制, ……根据《中华人民共和国政府信息公开条例》.
@@ -511,6 +519,16 @@ mod tests {
         r.clone().map(|r| text[r].to_string())
     }
     use std::ops::Range;
+
+    #[test]
+    fn issuer_before_a_template_year() {
+        let r = Report::parse("XX县XX局20**年政府信息公开工作年度报告\n一、总体情况\n");
+        assert_eq!(
+            r.meta.issuer.map(|(name, _)| name).as_deref(),
+            Some("XX县XX局")
+        );
+        assert_eq!(r.meta.year, None);
+    }
 
     #[test]
     fn one_line_title_with_issuer_and_sign_off() {
