@@ -458,3 +458,142 @@ fn test_packs_runs_the_examples_of_a_users_pack() {
     let embedded = xxgk_in(dir.path(), &["test-packs", "--isolated"], None);
     assert_eq!(embedded.code, 0, "{}", embedded.stdout);
 }
+
+#[test]
+fn every_broken_pack_in_tests_packs_is_refused_with_its_position() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["broken-syntax.toml"],
+            "tests/packs/broken-syntax.toml:9:22:",
+            "规则包格式错误",
+        ),
+        (
+            &["basic-string-escape.toml"],
+            "tests/packs/basic-string-escape.toml:13:13:",
+            "规则包格式错误",
+        ),
+        (
+            &["bad-regex.toml"],
+            "tests/packs/bad-regex.toml:13:11:",
+            "unclosed group",
+        ),
+        (
+            &["look-behind.toml"],
+            "tests/packs/look-behind.toml:13:11:",
+            "look-around",
+        ),
+        (
+            &["unknown-field.toml"],
+            "tests/packs/unknown-field.toml:11:1:",
+            "severty",
+        ),
+        (
+            &["unknown-kind.toml"],
+            "tests/packs/unknown-kind.toml:10:8:",
+            "spelling",
+        ),
+        (
+            &["duplicate-id.toml"],
+            "tests/packs/duplicate-id.toml:16:6:",
+            "重复",
+        ),
+        (
+            &["wrong-field-for-kind.toml"],
+            "tests/packs/wrong-field-for-kind.toml:9:6:",
+            "不接受字段 sections",
+        ),
+        (
+            &["unknown-parent.toml"],
+            "tests/packs/unknown-parent.toml:7:12:",
+            "未知的包 “shanghai”",
+        ),
+        (
+            &["override-unknown-rule.toml"],
+            "tests/packs/override-unknown-rule.toml:9:11:",
+            "gbt/typos",
+        ),
+        (
+            &["cycle-a.toml", "cycle-b.toml"],
+            "tests/packs/cycle-b.toml:7:12:",
+            "cycle-a → cycle-b → cycle-a",
+        ),
+    ];
+    for (packs, position, message) in cases {
+        let mut args = vec!["check".to_owned()];
+        for pack in *packs {
+            args.push("--pack".to_owned());
+            args.push(format!("tests/packs/{pack}"));
+        }
+        args.extend([
+            "examples/reports/2013-xiangzhen.txt".to_owned(),
+            "--isolated".to_owned(),
+        ]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = xxgk(&args);
+        assert_eq!(run.code, 2, "{packs:?}: {}", run.stderr);
+        assert!(run.stderr.contains(position), "{packs:?}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{packs:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn explain_knows_users_packs_and_shows_overrides() {
+    let run = xxgk(&["explain", "cn/download-location"]);
+    assert!(run.stdout.contains("## 各地调整"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("北京市（beijing）：关闭"),
+        "{}",
+        run.stdout
+    );
+    let mine = xxgk(&[
+        "explain",
+        "--pack",
+        "tests/packs/district-example.toml",
+        "--isolated",
+        "beijing-shifan/old-county-name",
+    ]);
+    assert_eq!(mine.code, 0, "{}{}", mine.stdout, mine.stderr);
+    assert!(
+        mine.stdout.contains("# beijing-shifan/old-county-name"),
+        "{}",
+        mine.stdout
+    );
+}
+
+#[test]
+fn configuration_turns_on_a_rule_a_pack_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("xxgk.toml"),
+        "[rules]\n\"cn/download-location\" = \"warning\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "北京市示范局2023年政府信息公开工作年度报告\n依据《中华人民共和国政府信息公开条例》第五十条规定，编制本报告。\n",
+    )
+    .unwrap();
+    let run = xxgk_in(dir.path(), &["check", "a.txt", "--format", "json"], None);
+    let d = diagnostics(&run);
+    let found: Vec<_> = d
+        .iter()
+        .filter(|x| x["rule"] == "cn/download-location")
+        .collect();
+    assert_eq!(found.len(), 1, "{d:?}");
+    assert_eq!(found[0]["severity"], "warning");
+}
+
+#[test]
+fn the_same_pack_named_twice_loads_once() {
+    let run = xxgk(&[
+        "check",
+        "--pack",
+        "tests/packs/district-example.toml",
+        "--pack",
+        "tests/packs/../packs/district-example.toml",
+        "examples/reports/2023-bumen.md",
+        "--isolated",
+    ]);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+}

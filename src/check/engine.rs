@@ -63,11 +63,21 @@ pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outc
         .select(issuer, text, &options.packs)
         .map_err(|id| format!("未知的规则包 “{id}”"))?;
     let rule_set = packs.rule_set(&applied);
-    let rules: Vec<Arc<CompiledRule>> = rule_set
+    let mut rules: Vec<Arc<CompiledRule>> = rule_set
         .rules
         .iter()
         .filter_map(|rule| configured(rule, &options.rules))
         .collect();
+    // The configuration may turn on, with a severity, a rule a pack turned off.
+    rules.extend(
+        rule_set
+            .disabled
+            .iter()
+            .filter_map(|rule| match setting(rule, &options.rules) {
+                Some(RuleSetting::Severity(_)) => configured(rule, &options.rules),
+                _ => None,
+            }),
+    );
 
     let cx = Context::new(text, &report, year, issuer);
     let mut diagnostics = Vec::new();
@@ -83,7 +93,7 @@ pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outc
         issuer: issuer.map(str::to_owned),
         year,
         regime: year.map(Regime::for_year),
-        packs: rule_set.packs.clone(),
+        packs: applied.iter().map(|a| a.pack.clone()).collect(),
     };
     Ok(Outcome {
         report,
@@ -94,19 +104,24 @@ pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outc
     })
 }
 
-/// Applies the configuration's setting for a rule (its own, else its pack's).
+/// The configuration's setting for a rule: its own, else its pack's.
+fn setting(rule: &CompiledRule, settings: &BTreeMap<String, RuleSetting>) -> Option<RuleSetting> {
+    settings
+        .get(&rule.info.id)
+        .or_else(|| settings.get(&rule.info.provenance.pack))
+        .copied()
+}
+
+/// Applies the configuration's setting for a rule.
 fn configured(
     rule: &Arc<CompiledRule>,
     settings: &BTreeMap<String, RuleSetting>,
 ) -> Option<Arc<CompiledRule>> {
-    let setting = settings
-        .get(&rule.info.id)
-        .or_else(|| settings.get(&rule.info.provenance.pack));
-    match setting {
+    match setting(rule, settings) {
         None => Some(rule.clone()),
         Some(RuleSetting::Off) => None,
         Some(RuleSetting::Severity(s)) => Some(Arc::new(rule.overridden(
-            Some(*s),
+            Some(s),
             None,
             "配置文件 xxgk.toml".to_owned(),
         ))),

@@ -216,6 +216,33 @@ impl Kind {
     }
 }
 
+/// A field that is accepted by the kind but would do nothing here, which is
+/// almost always a mistake in the pack.
+fn ineffective_field(spec: &RuleSpec) -> Option<String> {
+    let has_fix = spec.replace.is_some()
+        || spec.translate.is_some()
+        || spec.swap.is_some()
+        || spec.insert.is_some();
+    let when = spec.when.as_ref();
+    if let (Some(from), Some(to)) = (when.and_then(|w| w.year_from), when.and_then(|w| w.year_to))
+        && from > to
+    {
+        return Some(format!(
+            "when.year-from（{from}）晚于 when.year-to（{to}），规则永远不会运行"
+        ));
+    }
+    if !has_fix && (spec.fix_safe.is_some() || spec.fix_title.is_some()) {
+        return Some(
+            "设置了 fix-safe 或 fix-title，但没有修复（replace、translate、swap 或 insert）"
+                .to_owned(),
+        );
+    }
+    if spec.group_message.is_some() && spec.group_above.is_none() {
+        return Some("设置了 group-message，但没有 group-above".to_owned());
+    }
+    None
+}
+
 fn severity(spec: SeveritySpec) -> Severity {
     match spec {
         SeveritySpec::Error => Severity::Error,
@@ -256,6 +283,13 @@ impl CompiledRule {
             ));
         }
         let kind = Kind::compile(src, spec)?;
+        if let Some(problem) = ineffective_field(spec) {
+            return Err(PackError::at(
+                src,
+                at,
+                format!("规则 “{}”：{problem}", spec.id.get_ref()),
+            ));
+        }
         let when = spec.when.as_ref();
         let patterns = |list: Option<&Vec<toml::Spanned<String>>>, what: &str| {
             list.into_iter()

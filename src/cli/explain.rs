@@ -8,7 +8,7 @@ use xxgk::check::{CheckOptions, CompiledRule, check};
 use xxgk::pack::PackSet;
 use xxgk::text::decode;
 
-use super::{CommonArgs, OK, RulesArgs, SettingsCache};
+use super::{CommonArgs, OK, RulesArgs, SettingsCache, YearArg};
 
 pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
     let mut cache = SettingsCache::new(&args.common);
@@ -33,7 +33,7 @@ pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
             let text = decode(&bytes)
                 .map_err(|e| format!("{}: {e}", path.display()))?
                 .text;
-            let options = options(&args.common, &settings.config);
+            let options = options(&args.year, &settings.config);
             let outcome = check(&settings.packs, &text, &options)?;
             let summary = &outcome.summary;
             let _ = writeln!(out, "{}", path.display());
@@ -79,8 +79,9 @@ fn write_all_rules(out: &mut String, packs: &PackSet) {
     for pack in packs.packs() {
         let _ = writeln!(
             out,
-            "{}（{}，{}，{}{}）",
+            "{} {}（{}，{}，{}{}）",
             pack.id,
+            pack.version,
             pack.name,
             pack.level.as_str(),
             pack.origin,
@@ -90,6 +91,9 @@ fn write_all_rules(out: &mut String, packs: &PackSet) {
                 format!("，继承 {}", pack.extends.join("、"))
             }
         );
+        if let Some(description) = &pack.description {
+            let _ = writeln!(out, "  {description}");
+        }
         for rule in pack.rules() {
             write_rule_line(out, rule);
         }
@@ -97,9 +101,9 @@ fn write_all_rules(out: &mut String, packs: &PackSet) {
     }
 }
 
-fn options(common: &CommonArgs, config: &super::Config) -> CheckOptions {
+fn options(year: &YearArg, config: &super::Config) -> CheckOptions {
     CheckOptions {
-        year: common.year.or(config.year),
+        year: year.year.or(config.year),
         packs: config.packs.clone(),
         rules: config.rules.clone(),
     }
@@ -124,12 +128,15 @@ fn write_rule_line(out: &mut String, rule: &CompiledRule) {
     out.push('\n');
 }
 
-pub fn run_explain(id: &str) -> Result<i32, String> {
-    let packs = PackSet::embedded();
-    let rule = packs
+pub fn run_explain(id: &str, common: &CommonArgs) -> Result<i32, String> {
+    let mut cache = SettingsCache::new(common);
+    let dir = std::env::current_dir().map_err(|e| format!("无法确定当前目录：{e}"))?;
+    let settings = cache.for_dir(&dir)?;
+    let rule = settings
+        .packs
         .find_rule(id)
         .ok_or_else(|| format!("没有规则 “{id}”；用 xxgk rules 查看全部规则"))?;
-    print!("{}", explain(&packs, rule));
+    print!("{}", explain(&settings.packs, rule));
     Ok(OK)
 }
 
@@ -184,6 +191,14 @@ pub fn explain(packs: &PackSet, rule: &CompiledRule) -> String {
         let _ = writeln!(out, "## 应改为\n");
         for example in &info.examples_good {
             let _ = writeln!(out, "    {example}");
+        }
+        out.push('\n');
+    }
+    let overrides = packs.overrides_of(&info.id);
+    if !overrides.is_empty() {
+        let _ = writeln!(out, "## 各地调整\n");
+        for note in overrides {
+            let _ = writeln!(out, "- {note}");
         }
         out.push('\n');
     }

@@ -46,15 +46,18 @@ enum Command {
     Check(CheckArgs),
     /// 列出对某个报告（或全部）生效的规则，以及各规则包为何被选用
     Rules(RulesArgs),
-    /// 说明一条规则：做什么、为什么、依据、示例
+    /// 说明一条规则：做什么、为什么、依据、示例，以及下级规则包对它的调整
     Explain {
         /// 规则 id，如 cn/regulation-name（包内唯一时可省略包名）
         rule: String,
+        #[command(flatten)]
+        common: CommonArgs,
     },
     /// 运行各规则的示例（examples.bad 须触发规则，examples.good 不得触发），用于测试规则包
     TestPacks(CommonArgs),
 }
 
+/// Where rules come from: the embedded packs, `xxgk.toml`, `--pack`.
 #[derive(clap::Args)]
 struct CommonArgs {
     /// 额外的规则包文件或文件夹（可多次使用）
@@ -66,6 +69,10 @@ struct CommonArgs {
     /// 不读取任何 xxgk.toml
     #[arg(long, conflicts_with = "config")]
     isolated: bool,
+}
+
+#[derive(clap::Args)]
+struct YearArg {
     /// 报告年度（覆盖自动识别）
     #[arg(long, value_parser = clap::value_parser!(u16).range(1990..=2100))]
     year: Option<u16>,
@@ -78,6 +85,8 @@ struct CheckArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
+    #[command(flatten)]
+    year: YearArg,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -99,6 +108,8 @@ struct RulesArgs {
     path: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
+    #[command(flatten)]
+    year: YearArg,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,7 +150,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Check(args) => run_check(&args),
         Command::Rules(args) => explain::run_rules(&args),
-        Command::Explain { rule } => explain::run_explain(&rule),
+        Command::Explain { rule, common } => explain::run_explain(&rule, &common),
         Command::TestPacks(common) => test_packs::run(&common),
     };
     match result {
@@ -194,8 +205,16 @@ impl<'a> SettingsCache<'a> {
                 text: (*text).to_owned(),
             })
             .collect();
+        // The same file named twice (in xxgk.toml and with --pack) loads once.
+        let mut seen = std::collections::HashSet::new();
         for path in config.pack_paths.iter().chain(&self.common.packs) {
-            sources.extend(read_packs(path)?);
+            for source in read_packs(path)? {
+                let canonical = std::fs::canonicalize(&source.origin)
+                    .unwrap_or_else(|_| PathBuf::from(&source.origin));
+                if seen.insert(canonical) {
+                    sources.push(source);
+                }
+            }
         }
         let packs = PackSet::new(&sources).map_err(|e| e.to_string())?;
         let settings = Arc::new(Settings {
@@ -274,7 +293,7 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
         .map(|job| {
             let text = job.text?;
             let options = CheckOptions {
-                year: args.common.year.or(job.settings.config.year),
+                year: args.year.year.or(job.settings.config.year),
                 packs: job.settings.config.packs.clone(),
                 rules: job.settings.config.rules.clone(),
             };

@@ -41,6 +41,8 @@ pub struct Pack {
     pub description: Option<String>,
     pub extends: Vec<String>,
     pub origin: String,
+    /// Byte offset of each `extends` entry in the pack's text, for errors.
+    extends_at: Vec<usize>,
     selector: Option<Selector>,
     rules: Vec<Arc<CompiledRule>>,
     overrides: Vec<Override>,
@@ -55,6 +57,8 @@ struct Selector {
 #[derive(Debug)]
 struct Override {
     rule: String,
+    /// Byte offset of the override's key in the pack's text, for errors.
+    at: usize,
     severity: Option<OverrideSeverity>,
     message: Option<String>,
     reason: Option<String>,
@@ -165,9 +169,11 @@ impl Pack {
             .overrides
             .into_iter()
             .map(|(rule, spec)| {
+                let at = rule.span().start;
                 let spec = spec.into_inner();
                 Override {
                     rule: rule.into_inner(),
+                    at,
                     severity: spec.severity,
                     message: spec.message,
                     reason: spec.reason,
@@ -181,6 +187,7 @@ impl Pack {
             version: meta.version,
             description: meta.description,
             extends: meta.extends.iter().map(|e| e.get_ref().clone()).collect(),
+            extends_at: meta.extends.iter().map(|e| e.span().start).collect(),
             origin: src.origin.clone(),
             selector,
             rules,
@@ -210,6 +217,15 @@ impl Pack {
     pub fn rules(&self) -> &[Arc<CompiledRule>] {
         &self.rules
     }
+
+    /// Where this pack's `extends` names `parent`.
+    fn extends_offset(&self, parent: &str) -> usize {
+        self.extends
+            .iter()
+            .position(|p| p == parent)
+            .and_then(|i| self.extends_at.get(i).copied())
+            .unwrap_or(0)
+    }
 }
 
 /// All loaded packs, resolved: parents exist, no cycles, overrides name
@@ -228,6 +244,9 @@ pub struct RuleSet {
     /// Ids of the applied packs, in layer order (national first).
     pub packs: Vec<String>,
     pub rules: Vec<Arc<CompiledRule>>,
+    /// Rules a layer turned off; a later layer or the configuration may turn
+    /// them on again.
+    pub disabled: Vec<Arc<CompiledRule>>,
 }
 
 /// Why a pack was applied to a report (shown by `xxgk rules`).
@@ -269,11 +288,13 @@ impl PackSet {
             match state.get(id) {
                 Some(true) => return Ok(()),
                 Some(false) => {
-                    let (_, src) = &by_id[id];
+                    // Reported where the last pack on the path names this one.
+                    let last = path.last().map(String::as_str).unwrap_or(id);
+                    let (pack, src) = &by_id[last];
                     path.push(id.to_owned());
                     return Err(PackError::at(
                         src,
-                        extends_offset(src),
+                        pack.extends_offset(id),
                         format!("extends 形成循环：{}", path.join(" → ")),
                     ));
                 }
@@ -286,7 +307,7 @@ impl PackSet {
                 if !by_id.contains_key(parent) {
                     return Err(PackError::at(
                         src,
-                        extends_offset(src),
+                        pack.extends_offset(parent),
                         format!("extends 引用了未知的包 “{parent}”"),
                     ));
                 }
@@ -327,11 +348,9 @@ impl PackSet {
                 .collect();
             for o in &pack.overrides {
                 if !inherited.contains(o.rule.as_str()) {
-                    let src = sources_by_pack[i];
-                    let offset = src.text.find(&o.rule).unwrap_or(0);
                     return Err(PackError::at(
-                        src,
-                        offset,
+                        sources_by_pack[i],
+                        o.at,
                         format!(
                             "override 的规则 “{}” 不在本包继承的包中（extends：{}）",
                             o.rule,
@@ -426,6 +445,9 @@ impl PackSet {
                     .or_insert_with(|| format!("被 {} 继承", self.packs[i].id));
             }
         }
+        // Listed national first, then by layer (dependency order within one).
+        let mut chosen: Vec<(usize, String)> = chosen.into_iter().collect();
+        chosen.sort_by_key(|(i, _)| (self.packs[*i].level, *i));
         Ok(chosen
             .into_iter()
             .map(|(i, reason)| Applied {
@@ -438,58 +460,89 @@ impl PackSet {
     /// The effective rules of a selection: each pack's rules in layer order,
     /// with the overrides of later packs applied and rules turned off removed.
     pub fn rule_set(&self, applied: &[Applied]) -> Arc<RuleSet> {
-        let key: Vec<usize> = applied
+        // Layers apply in dependency order, whatever order they were listed in.
+        let mut key: Vec<usize> = applied
             .iter()
             .filter_map(|a| self.index.get(&a.pack).copied())
             .collect();
+        key.sort_unstable();
+        key.dedup();
         if let Ok(cache) = self.cache.lock()
             && let Some(set) = cache.get(&key)
         {
             return set.clone();
         }
-        let mut rules: Vec<Arc<CompiledRule>> = key
+        // Each rule with whether it is on, changed layer by layer.
+        let mut rules: Vec<(Arc<CompiledRule>, bool)> = key
             .iter()
-            .flat_map(|&i| self.packs[i].rules.iter().cloned())
+            .flat_map(|&i| self.packs[i].rules.iter().map(|r| (r.clone(), true)))
             .collect();
         for &i in &key {
             let pack = &self.packs[i];
             for o in &pack.overrides {
-                rules = rules
-                    .into_iter()
-                    .filter_map(|rule| {
-                        if rule.info.id != o.rule {
-                            return Some(rule);
+                for (rule, on) in rules.iter_mut().filter(|(r, _)| r.info.id == o.rule) {
+                    let note = format!(
+                        "{}（{}）{}",
+                        pack.name,
+                        pack.id,
+                        o.reason
+                            .as_deref()
+                            .map(|r| format!("：{r}"))
+                            .unwrap_or_default()
+                    );
+                    let severity = match o.severity {
+                        Some(OverrideSeverity::Off) => {
+                            *on = false;
+                            *rule = Arc::new(rule.overridden(None, None, note));
+                            continue;
                         }
-                        let severity = match o.severity {
-                            Some(OverrideSeverity::Off) => return None,
-                            Some(OverrideSeverity::Error) => Some(Severity::Error),
-                            Some(OverrideSeverity::Warning) => Some(Severity::Warning),
-                            Some(OverrideSeverity::Info) => Some(Severity::Info),
-                            Some(OverrideSeverity::Hint) => Some(Severity::Hint),
-                            None => None,
-                        };
-                        let note = format!(
-                            "{}（{}）{}",
-                            pack.name,
-                            pack.id,
-                            o.reason
-                                .as_deref()
-                                .map(|r| format!("：{r}"))
-                                .unwrap_or_default()
-                        );
-                        Some(Arc::new(rule.overridden(severity, o.message.clone(), note)))
-                    })
-                    .collect();
+                        Some(OverrideSeverity::Error) => Some(Severity::Error),
+                        Some(OverrideSeverity::Warning) => Some(Severity::Warning),
+                        Some(OverrideSeverity::Info) => Some(Severity::Info),
+                        Some(OverrideSeverity::Hint) => Some(Severity::Hint),
+                        None => None,
+                    };
+                    // A severity turns a rule an earlier layer switched off on again.
+                    *on |= severity.is_some();
+                    *rule = Arc::new(rule.overridden(severity, o.message.clone(), note));
+                }
             }
         }
+        let (on, off): (Vec<_>, Vec<_>) = rules.into_iter().partition(|(_, on)| *on);
         let set = Arc::new(RuleSet {
             packs: key.iter().map(|&i| self.packs[i].id.clone()).collect(),
-            rules,
+            rules: on.into_iter().map(|(r, _)| r).collect(),
+            disabled: off.into_iter().map(|(r, _)| r).collect(),
         });
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, set.clone());
         }
         set
+    }
+
+    /// How other packs change a rule: `北京市（beijing）：关闭：理由` lines.
+    pub fn overrides_of(&self, rule: &str) -> Vec<String> {
+        self.packs
+            .iter()
+            .flat_map(|pack| {
+                pack.overrides
+                    .iter()
+                    .filter(|o| o.rule == rule)
+                    .map(move |o| {
+                        let change = match o.severity {
+                            Some(OverrideSeverity::Off) => "关闭".to_owned(),
+                            Some(s) => format!("级别改为 {}", format!("{s:?}").to_lowercase()),
+                            None => "修改提示".to_owned(),
+                        };
+                        let reason = o
+                            .reason
+                            .as_deref()
+                            .map(|r| format!("——{r}"))
+                            .unwrap_or_default();
+                        format!("{}（{}）：{change}{reason}", pack.name, pack.id)
+                    })
+            })
+            .collect()
     }
 
     /// Every rule of every pack, for `xxgk explain` and SARIF.
@@ -515,11 +568,6 @@ impl PackSet {
 
 fn is_embedded(origin: &str) -> bool {
     EMBEDDED.iter().any(|(o, _)| *o == origin)
-}
-
-/// Where `extends` is written in a pack, for errors about it.
-fn extends_offset(src: &PackSource) -> usize {
-    src.text.find("extends").unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -595,6 +643,45 @@ mod tests {
         }]);
         assert_eq!(base_only.rules.len(), 2);
         assert_eq!(base_only.rules[0].info.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_grandchild_turns_on_again_what_a_child_turned_off() {
+        let set = PackSet::new(&[
+            pack("base", &[], RULE),
+            pack(
+                "child",
+                &["base"],
+                "[override.\"base/typo\"]\nseverity = \"off\"\n",
+            ),
+            pack(
+                "grandchild",
+                &["child"],
+                "[override.\"base/typo\"]\nseverity = \"info\"\n",
+            ),
+        ])
+        .unwrap();
+        let ids = |packs: &[&str]| -> (Vec<String>, Vec<String>) {
+            let applied: Vec<Applied> = packs
+                .iter()
+                .map(|p| Applied {
+                    pack: (*p).to_owned(),
+                    reason: String::new(),
+                })
+                .collect();
+            let set = set.rule_set(&applied);
+            let names =
+                |rules: &[Arc<CompiledRule>]| rules.iter().map(|r| r.info.id.clone()).collect();
+            (names(&set.rules), names(&set.disabled))
+        };
+        assert_eq!(
+            ids(&["base", "child"]),
+            (vec![], vec!["base/typo".to_owned()])
+        );
+        assert_eq!(
+            ids(&["base", "child", "grandchild"]),
+            (vec!["base/typo".to_owned()], vec![])
+        );
     }
 
     #[test]
@@ -712,6 +799,26 @@ mod tests {
         assert_eq!(set.get("gbt").map(|p| p.rules().len()), Some(1));
         let e = error(&[mine.clone(), source("other.toml", &mine.text)]);
         assert!(e.message.contains("已由 gbt.toml 定义"), "{e}");
+    }
+
+    #[test]
+    fn fields_that_would_do_nothing_are_refused() {
+        let rule = |extra: &str| {
+            format!(
+                "\n[[rule]]\nid = \"r\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\nliterals = [\"x\"]\n{extra}"
+            )
+        };
+        for (extra, needle) in [
+            ("fix-title = \"改\"\n", "没有修复"),
+            ("group-message = \"{count}\"\n", "没有 group-above"),
+            (
+                "when.year-from = 2020\nwhen.year-to = 2019\n",
+                "永远不会运行",
+            ),
+        ] {
+            let e = error(&[pack("p", &[], &rule(extra))]);
+            assert!(e.message.contains(needle), "{e}");
+        }
     }
 
     #[test]

@@ -211,7 +211,7 @@ pub struct ExamplesSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SectionSpec {
-    /// Stable key, used in messages and by other rules.
+    /// Stable key naming the section within the rule (shown in errors about it).
     pub key: String,
     /// The standard title, inserted by the fix.
     pub title: String,
