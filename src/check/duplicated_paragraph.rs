@@ -110,7 +110,7 @@ impl DuplicatedParagraph {
         copy: Range<usize>,
         original: Range<usize>,
     ) {
-        let line = cx.text[..original.start].matches('\n').count() + 1;
+        let line = cx.line_number(original.start);
         let message = sink.message(&[("line", &line.to_string())]);
         let whole = cx.text[block.start..copy.start].trim().is_empty()
             && cx.text[copy.end..block.end].trim().is_empty();

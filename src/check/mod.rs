@@ -30,6 +30,7 @@ use crate::pack::schema::{KindName, RuleSpec, SeveritySpec};
 use crate::pack::{PackError, PackSource, compile_regex};
 use crate::regime::Regime;
 use crate::report::Report;
+use crate::text::{LineIndex, WideEncoding};
 
 pub use engine::{CheckOptions, Outcome, ReportSummary, RuleSetting, check};
 pub use examples::{ExampleFailure, verify_examples};
@@ -378,6 +379,8 @@ pub struct Context<'a> {
     pub issuer: Option<&'a str>,
     /// The document's line break (`\n` or `\r\n`), for inserted text.
     pub newline: &'static str,
+    /// Built on first use, for messages that cite a line number.
+    line_index: std::sync::OnceLock<LineIndex>,
 }
 
 impl Context<'_> {
@@ -394,7 +397,14 @@ impl Context<'_> {
             regime: year.map(Regime::for_year),
             issuer,
             newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+            line_index: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The 1-based line number of a byte offset.
+    pub fn line_number(&self, offset: usize) -> u32 {
+        let index = self.line_index.get_or_init(|| LineIndex::new(self.text));
+        index.line_col(offset, WideEncoding::Utf8).line + 1
     }
 
     pub fn slice(&self, range: &Range<usize>) -> &str {
