@@ -20,35 +20,62 @@ pub struct DuplicatedParagraph {
 
 struct Sentence {
     range: Range<usize>,
-    key: String,
+    /// Hash of the sentence's letters and digits (white space and punctuation
+    /// left out), and how many there are.
+    key: u64,
+    chars: usize,
+}
+
+/// Whether a character counts when comparing sentences: not white space and
+/// not punctuation. Decided by code block rather than Unicode tables, which
+/// are slow for Chinese text.
+fn counts(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !matches!(c,
+        '\u{2000}'..='\u{206F}'   // general punctuation, incl. “” ‘’ — …
+        | '\u{3000}'..='\u{303F}' // CJK symbols and punctuation, incl. 、。《》
+        | '\u{FE10}'..='\u{FE1F}' // vertical forms
+        | '\u{FE30}'..='\u{FE6F}' // compatibility and small forms
+        | '\u{FF01}'..='\u{FF0F}' // full-width ！＂＃…／
+        | '\u{FF1A}'..='\u{FF20}' // ：；＜＝＞？＠
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}'
+        | '\u{00A0}' | '\u{FEFF}' | '·' | '«' | '»')
 }
 
 /// Splits a paragraph into sentences, each with its end mark, leading white
-/// space excluded; `key` keeps letters and digits only.
-fn sentences(text: &str, base: usize) -> Vec<Sentence> {
-    let mut out = Vec::new();
+/// space excluded, and appends them to `out`.
+fn sentences(text: &str, base: usize, out: &mut Vec<Sentence>) {
     let mut start = 0;
     let push = |from: usize, to: usize, out: &mut Vec<Sentence>| {
         let piece = &text[from..to];
         let trimmed = piece.trim_start();
         let from = from + (piece.len() - trimmed.len());
-        let key: String = trimmed.chars().filter(|c| c.is_alphanumeric()).collect();
-        if !key.is_empty() {
+        // FxHash's mixing step: a sentence key needs speed, not DoS resistance.
+        let mut key: u64 = 0;
+        let mut chars = 0;
+        for c in trimmed.chars().filter(|&c| counts(c)) {
+            key = (key.rotate_left(5) ^ c as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            chars += 1;
+        }
+        if chars > 0 {
             out.push(Sentence {
                 range: base + from..base + to,
                 key,
+                chars,
             });
         }
     };
     for (i, c) in text.char_indices() {
         if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
-            push(start, i + c.len_utf8(), &mut out);
+            push(start, i + c.len_utf8(), out);
             start = i + c.len_utf8();
         }
     }
     let rest_end = text.trim_end().len().max(start);
-    push(start, rest_end, &mut out);
-    out
+    push(start, rest_end, out);
 }
 
 impl DuplicatedParagraph {
@@ -59,45 +86,43 @@ impl DuplicatedParagraph {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        let paragraphs: Vec<(Range<usize>, Vec<Sentence>)> = cx
-            .report
-            .blocks
-            .iter()
-            .filter(|b| b.kind == BlockKind::Paragraph)
-            .map(|b| {
-                (
-                    b.range.clone(),
-                    sentences(cx.slice(&b.range), b.range.start),
-                )
-            })
-            .collect();
-        // Sentence key → (paragraph, sentence) of its first occurrence.
-        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
-        for (p, (block, list)) in paragraphs.iter().enumerate() {
-            let mut i = 0;
-            while i < list.len() {
-                let Some(&(q, j)) = first.get(list[i].key.as_str()) else {
+        // All sentences in one vector; each paragraph is a range of it.
+        let mut all: Vec<Sentence> = Vec::new();
+        let mut paragraphs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        for block in &cx.report.blocks {
+            if block.kind == BlockKind::Paragraph {
+                let from = all.len();
+                sentences(cx.slice(&block.range), block.range.start, &mut all);
+                paragraphs.push((block.range.clone(), from..all.len()));
+            }
+        }
+        // Sentence key → index in `all` of its first occurrence, and the end
+        // of that sentence's paragraph (a repeated run stays within it).
+        let mut first: HashMap<u64, (usize, usize)> = HashMap::with_capacity(all.len());
+        for (block, own) in &paragraphs {
+            let mut i = own.start;
+            while i < own.end {
+                let Some(&(j, earlier_end)) = first.get(&all[i].key) else {
                     i += 1;
                     continue;
                 };
-                let earlier = &paragraphs[q].1;
                 let mut len = 1;
-                while i + len < list.len()
-                    && j + len < earlier.len()
-                    && list[i + len].key == earlier[j + len].key
+                while i + len < own.end
+                    && j + len < earlier_end
+                    && all[i + len].key == all[j + len].key
                 {
                     len += 1;
                 }
-                let chars: usize = list[i..i + len].iter().map(|s| s.key.chars().count()).sum();
+                let chars: usize = all[i..i + len].iter().map(|s| s.chars).sum();
                 if chars >= self.min_chars {
-                    let copy = list[i].range.start..list[i + len - 1].range.end;
-                    let original = earlier[j].range.start..earlier[j + len - 1].range.end;
+                    let copy = all[i].range.start..all[i + len - 1].range.end;
+                    let original = all[j].range.start..all[j + len - 1].range.end;
                     self.report(cx, sink, block, copy, original);
                 }
                 i += len;
             }
-            for (k, sentence) in list.iter().enumerate() {
-                first.entry(sentence.key.as_str()).or_insert((p, k));
+            for k in own.clone() {
+                first.entry(all[k].key).or_insert((k, own.end));
             }
         }
     }

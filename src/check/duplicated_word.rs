@@ -52,12 +52,14 @@ impl DuplicatedWord {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        let mut chars: Vec<(usize, char)> = Vec::new();
         for block in &cx.report.blocks {
             if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_)) {
                 continue;
             }
             let text = cx.slice(&block.range);
-            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            chars.clear();
+            chars.extend(text.char_indices());
             let mut i = 0;
             while i < chars.len() {
                 match self.repeat_at(&chars, i) {
@@ -85,12 +87,15 @@ impl DuplicatedWord {
     fn repeat_at(&self, chars: &[(usize, char)], i: usize) -> Option<usize> {
         let han = |k: usize| chars.get(k).is_some_and(|&(_, c)| is_han(c));
         for len in (self.min_chars..=self.max_chars).rev() {
-            if i + 2 * len > chars.len() || !(i..i + 2 * len).all(han) {
+            // Cheapest test first: most positions fail on the first character.
+            if i + 2 * len > chars.len() || chars[i].1 != chars[i + len].1 {
                 continue;
             }
             let first = &chars[i..i + len];
             let second = &chars[i + len..i + 2 * len];
-            if first.iter().map(|c| c.1).ne(second.iter().map(|c| c.1)) {
+            if first.iter().map(|c| c.1).ne(second.iter().map(|c| c.1))
+                || !(i..i + 2 * len).all(han)
+            {
                 continue;
             }
             if first.iter().all(|&(_, c)| is_numeral(c)) {

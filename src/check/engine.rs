@@ -79,7 +79,8 @@ pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outc
             }),
     );
 
-    let cx = Context::new(text, &report, year, issuer);
+    let cx = Context::new(text, &report, year, issuer)
+        .with_possible_matches(rule_set.prefilter.scan(text));
     let mut diagnostics = Vec::new();
     for rule in &rules {
         if rule.condition.holds(year, issuer) {

@@ -15,6 +15,7 @@ mod examples;
 mod heading_numbering;
 mod metadata;
 mod pattern;
+mod prefilter;
 mod required_sections;
 mod required_text;
 #[cfg(test)]
@@ -30,10 +31,10 @@ use crate::pack::schema::{KindName, RuleSpec, SeveritySpec};
 use crate::pack::{PackError, PackSource, compile_regex};
 use crate::regime::Regime;
 use crate::report::Report;
-use crate::text::{LineIndex, WideEncoding};
 
 pub use engine::{CheckOptions, Outcome, ReportSummary, RuleSetting, check};
 pub use examples::{ExampleFailure, verify_examples};
+pub use prefilter::{PossibleMatches, Prefilter};
 
 /// A rule ready to run.
 #[derive(Clone, Debug)]
@@ -379,12 +380,14 @@ pub struct Context<'a> {
     pub issuer: Option<&'a str>,
     /// The document's line break (`\n` or `\r\n`), for inserted text.
     pub newline: &'static str,
-    /// Built on first use, for messages that cite a line number.
-    line_index: std::sync::OnceLock<LineIndex>,
+    /// Line starts, found on first use, for messages that cite a line number.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Which pattern rules can match at all (none known: all may).
+    possible: Option<PossibleMatches<'a>>,
 }
 
-impl Context<'_> {
-    pub fn new<'a>(
+impl<'a> Context<'a> {
+    pub fn new(
         text: &'a str,
         report: &'a Report,
         year: Option<u16>,
@@ -397,14 +400,30 @@ impl Context<'_> {
             regime: year.map(Regime::for_year),
             issuer,
             newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
-            line_index: std::sync::OnceLock::new(),
+            line_starts: std::sync::OnceLock::new(),
+            possible: None,
         }
     }
 
+    /// Uses a prefilter scan of this text.
+    pub fn with_possible_matches(mut self, possible: PossibleMatches<'a>) -> Self {
+        self.possible = Some(possible);
+        self
+    }
+
+    /// Whether a pattern rule can match anywhere in the text.
+    pub fn may_match(&self, rule: &str) -> bool {
+        self.possible.as_ref().is_none_or(|p| p.may_match(rule))
+    }
+
     /// The 1-based line number of a byte offset.
-    pub fn line_number(&self, offset: usize) -> u32 {
-        let index = self.line_index.get_or_init(|| LineIndex::new(self.text));
-        index.line_col(offset, WideEncoding::Utf8).line + 1
+    pub fn line_number(&self, offset: usize) -> usize {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        starts.partition_point(|&s| s <= offset)
     }
 
     pub fn slice(&self, range: &Range<usize>) -> &str {
@@ -484,5 +503,9 @@ impl Sink<'_> {
 
     pub fn severity(&self) -> Severity {
         self.rule.info.severity
+    }
+
+    pub fn rule_id(&self) -> &str {
+        &self.rule.info.id
     }
 }

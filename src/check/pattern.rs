@@ -182,85 +182,193 @@ impl Pattern {
         self.fix.is_some()
     }
 
+    /// The regular expression, for the engine's document-wide prefilter.
+    pub(super) fn regex(&self) -> &Regex {
+        &self.matcher
+    }
+
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        let mut found: Vec<(Range<usize>, String, Option<Fix>)> = Vec::new();
-        for range in scope_ranges(cx, self.scope) {
-            let Some(haystack) = cx.text.get(range.clone()) else {
+        if !cx.may_match(sink.rule_id()) {
+            return;
+        }
+        // Narrow scopes are searched range by range; wide ones in one pass.
+        let found = match self.scope {
+            Scope::Title | Scope::Preamble | Scope::Headings => {
+                let mut found = Vec::new();
+                for range in scope_ranges(cx, self.scope) {
+                    self.search(cx, range, &mut found);
+                }
+                found
+            }
+            _ => self.search_blocks(cx),
+        };
+        match self.group_above {
+            Some(limit) if found.len() > limit => self.report_group(cx, sink, found),
+            _ => {
+                for m in found {
+                    let (message, fix) = self.finding(cx, sink, &m);
+                    sink.report(m.range, message, Vec::new(), fix);
+                }
+            }
+        }
+    }
+
+    /// One search over the whole text, keeping the matches that lie inside
+    /// one block of the rule's scope: far cheaper than a search per block.
+    fn search_blocks(&self, cx: &Context) -> Vec<Match> {
+        let report = cx.report;
+        let mut found = Vec::new();
+        let mut excluded: Option<(usize, Vec<Range<usize>>)> = None;
+        let mut rescanned = None;
+        for caps in self.matcher.captures_iter(cx.text) {
+            let Some(whole) = caps.get(0) else { continue };
+            let flagged = caps.name("m").unwrap_or(whole);
+            // The flagged part must lie in one block of the scope; the rest
+            // of the match is context (a look-behind stand-in) and may not.
+            let Some(b) = report.block_at(flagged.start()) else {
                 continue;
             };
-            for caps in self.matcher.captures_iter(haystack) {
-                let Some(whole) = caps.get(0) else { continue };
-                let flagged = caps.name("m").unwrap_or(whole);
-                if flagged.is_empty() || self.excluded(haystack, flagged.range()) {
+            let block = &report.blocks[b];
+            if flagged.is_empty()
+                || !in_scope(&block.kind, self.scope)
+                || flagged.start() >= block.range.end
+            {
+                continue;
+            }
+            if flagged.end() > block.range.end {
+                // A match running into the next block: search this block on
+                // its own, as a per-block search would have.
+                if rescanned != Some(b) {
+                    rescanned = Some(b);
+                    self.search(cx, block.range.clone(), &mut found);
+                }
+                continue;
+            }
+            if let Some(exclude) = &self.exclude {
+                if excluded.as_ref().is_none_or(|(at, _)| *at != b) {
+                    let spans = exclude
+                        .find_iter(cx.slice(&block.range))
+                        .map(|m| block.range.start + m.start()..block.range.start + m.end())
+                        .collect();
+                    excluded = Some((b, spans));
+                }
+                if excluded.as_ref().is_some_and(|(_, spans)| {
+                    spans
+                        .iter()
+                        .any(|m| m.start < flagged.end() && flagged.start() < m.end)
+                }) {
                     continue;
                 }
-                let text = flagged.as_str();
-                let absolute = range.start + flagged.start()..range.start + flagged.end();
-                let replacement = self.fix.as_ref().map(|r| (r, r.replacement(&caps, text)));
-                let message = sink.message(&[
-                    ("match", text),
-                    (
-                        "replacement",
-                        replacement.as_ref().map(|(_, s)| s.as_str()).unwrap_or(""),
-                    ),
-                ]);
-                let fix = replacement.filter(|(_, new)| new != text).map(|(r, new)| {
+            }
+            found.push(Match {
+                range: flagged.range(),
+                replacement: self
+                    .fix
+                    .as_ref()
+                    .map(|r| r.replacement(&caps, flagged.as_str())),
+            });
+        }
+        found
+    }
+
+    /// Searches one range of the text on its own.
+    fn search(&self, cx: &Context, range: Range<usize>, found: &mut Vec<Match>) {
+        let Some(haystack) = cx.text.get(range.clone()) else {
+            return;
+        };
+        let mut excluded: Option<Vec<Range<usize>>> = None;
+        for caps in self.matcher.captures_iter(haystack) {
+            let Some(whole) = caps.get(0) else { continue };
+            let flagged = caps.name("m").unwrap_or(whole);
+            if flagged.is_empty() {
+                continue;
+            }
+            if let Some(exclude) = &self.exclude {
+                let spans = excluded.get_or_insert_with(|| {
+                    exclude.find_iter(haystack).map(|m| m.range()).collect()
+                });
+                if spans
+                    .iter()
+                    .any(|m| m.start < flagged.end() && flagged.start() < m.end)
+                {
+                    continue;
+                }
+            }
+            found.push(Match {
+                range: range.start + flagged.start()..range.start + flagged.end(),
+                replacement: self
+                    .fix
+                    .as_ref()
+                    .map(|r| r.replacement(&caps, flagged.as_str())),
+            });
+        }
+    }
+
+    /// The message and fix of one match.
+    fn finding(&self, cx: &Context, sink: &Sink, m: &Match) -> (String, Option<Fix>) {
+        let text = cx.slice(&m.range);
+        let message = sink.message(&[
+            ("match", text),
+            ("replacement", m.replacement.as_deref().unwrap_or("")),
+        ]);
+        let fix = self
+            .fix
+            .as_ref()
+            .zip(m.replacement.as_ref())
+            .and_then(|(r, new)| {
+                (new != text).then(|| {
                     let title = r.title.clone().unwrap_or_else(|| format!("改为“{new}”"));
                     Fix::new(
                         title,
                         r.applicability,
-                        vec![Edit::replace(absolute.clone(), new)],
+                        vec![Edit::replace(m.range.clone(), new.clone())],
                     )
-                });
-                found.push((absolute, message, fix));
-            }
-        }
-        match self.group_above {
-            Some(limit) if found.len() > limit => self.report_group(sink, found),
-            _ => {
-                for (range, message, fix) in found {
-                    sink.report(range, message, Vec::new(), fix);
-                }
-            }
-        }
+                })
+            });
+        (message, fix)
     }
 
     /// One finding, on the first match, whose fix corrects every match.
-    fn report_group(&self, sink: &mut Sink, found: Vec<(Range<usize>, String, Option<Fix>)>) {
+    fn report_group(&self, cx: &Context, sink: &mut Sink, found: Vec<Match>) {
         let count = found.len();
-        let Some((range, first_message, _)) = found.first().cloned() else {
+        let Some(first) = found.first() else {
             return;
         };
+        let (first_message, first_fix) = self.finding(cx, sink, first);
         let message = self
             .group_message
             .replace("{message}", &first_message)
             .replace("{count}", &count.to_string());
-        let mut edits = Vec::new();
-        let mut applicability = Applicability::Safe;
-        let mut title = None;
-        for (_, _, fix) in found.into_iter() {
-            if let Some(fix) = fix {
-                applicability = applicability.min(fix.applicability);
-                title.get_or_insert_with(|| fix.title.clone());
-                edits.extend(fix.edits().iter().cloned());
-            }
-        }
-        let fix = (!edits.is_empty()).then(|| {
-            Fix::new(
-                format!("全文 {count} 处一并{}", title.unwrap_or_default()),
-                applicability,
-                edits,
-            )
+        let range = first.range.clone();
+        let fix = self.fix.as_ref().and_then(|r| {
+            let edits: Vec<Edit> = found
+                .into_iter()
+                .filter_map(|m| {
+                    let new = m.replacement?;
+                    (new != cx.slice(&m.range)).then(|| Edit::replace(m.range, new))
+                })
+                .collect();
+            let title = first_fix
+                .map(|f| f.title)
+                .or_else(|| r.title.clone())
+                .unwrap_or_default();
+            (!edits.is_empty()).then(|| {
+                Fix::new(
+                    format!("全文 {count} 处一并{title}"),
+                    r.applicability,
+                    edits,
+                )
+            })
         });
         sink.report(range, message, Vec::new(), fix);
     }
+}
 
-    fn excluded(&self, haystack: &str, flagged: Range<usize>) -> bool {
-        self.exclude.as_ref().is_some_and(|ex| {
-            ex.find_iter(haystack)
-                .any(|m| m.start() < flagged.end && flagged.start < m.end())
-        })
-    }
+/// A match before it becomes a finding: messages and fixes are made only for
+/// the findings reported one by one.
+struct Match {
+    range: Range<usize>,
+    replacement: Option<String>,
 }
 
 impl Replacement {
@@ -283,6 +391,20 @@ impl Replacement {
     }
 }
 
+/// Whether a block of this kind is in a scope (for the block scopes).
+fn in_scope(kind: &BlockKind, scope: Scope) -> bool {
+    match (kind, scope) {
+        (BlockKind::Blank | BlockKind::PageNumber, _) => false,
+        (_, Scope::All) => true,
+        (BlockKind::Table(_), Scope::Tables) => true,
+        (BlockKind::Table(_), _) => false,
+        (BlockKind::Heading(_), Scope::Headings) => true,
+        (BlockKind::Paragraph, Scope::Paragraphs) => true,
+        (_, Scope::Text) => true,
+        _ => false,
+    }
+}
+
 /// The byte ranges of the report a scope covers, in document order.
 pub(super) fn scope_ranges(cx: &Context, scope: Scope) -> Vec<Range<usize>> {
     let report = cx.report;
@@ -296,16 +418,7 @@ pub(super) fn scope_ranges(cx: &Context, scope: Scope) -> Vec<Range<usize>> {
         _ => report
             .blocks
             .iter()
-            .filter(|b| match (&b.kind, scope) {
-                (BlockKind::Blank | BlockKind::PageNumber, _) => false,
-                (_, Scope::All) => true,
-                (BlockKind::Table(_), Scope::Tables) => true,
-                (BlockKind::Table(_), _) => false,
-                (BlockKind::Heading(_), Scope::Headings) => true,
-                (BlockKind::Paragraph, Scope::Paragraphs) => true,
-                (_, Scope::Text) => true,
-                _ => false,
-            })
+            .filter(|b| in_scope(&b.kind, scope))
             .map(|b| b.range.clone())
             .collect(),
     }

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use regex::Regex;
 
-use crate::check::CompiledRule;
+use crate::check::{CompiledRule, Prefilter};
 use crate::diagnostic::{Provenance, Severity};
 pub use embedded::EMBEDDED;
 pub use error::PackError;
@@ -247,6 +247,8 @@ pub struct RuleSet {
     /// Rules a layer turned off; a later layer or the configuration may turn
     /// them on again.
     pub disabled: Vec<Arc<CompiledRule>>,
+    /// One pass over a text finds which of the pattern rules can match.
+    pub prefilter: Prefilter,
 }
 
 /// Why a pack was applied to a report (shown by `xxgk rules`).
@@ -509,10 +511,16 @@ impl PackSet {
             }
         }
         let (on, off): (Vec<_>, Vec<_>) = rules.into_iter().partition(|(_, on)| *on);
+        let rules: Vec<Arc<CompiledRule>> = on.into_iter().map(|(r, _)| r).collect();
+        let disabled: Vec<Arc<CompiledRule>> = off.into_iter().map(|(r, _)| r).collect();
+        // Disabled rules are in the prefilter too: the configuration may turn
+        // them on again.
+        let all: Vec<Arc<CompiledRule>> = rules.iter().chain(&disabled).cloned().collect();
         let set = Arc::new(RuleSet {
             packs: key.iter().map(|&i| self.packs[i].id.clone()).collect(),
-            rules: on.into_iter().map(|(r, _)| r).collect(),
-            disabled: off.into_iter().map(|(r, _)| r).collect(),
+            prefilter: Prefilter::new(&all),
+            rules,
+            disabled,
         });
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, set.clone());

@@ -49,16 +49,24 @@ impl LineIndex {
         let mut line_starts = vec![0];
         let mut wide = vec![Vec::new()];
         let mut line_start = 0;
-        for (i, c) in text.char_indices() {
-            if c == '\n' {
+        // Byte by byte: a character starts at every byte that is not a UTF-8
+        // continuation byte (10xxxxxx); ASCII needs no bookkeeping but `\n`.
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
                 line_start = i + 1;
                 line_starts.push(line_start);
                 wide.push(Vec::new());
-            } else if !c.is_ascii() {
+            } else if b >= 0xC0 {
+                let len = match b {
+                    0xC0..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    _ => 4,
+                };
                 if let Some(line) = wide.last_mut() {
                     line.push(WideChar {
                         start: (i - line_start) as u32,
-                        len: c.len_utf8() as u8,
+                        len,
                     });
                 }
             }
