@@ -8,6 +8,7 @@
 //! See docs/ARCHITECTURE.md.
 
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod pack;

@@ -4,14 +4,14 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use xxgk::check::{CheckOptions, CompiledRule, check};
+use xxgk::check::{CompiledRule, check};
 use xxgk::pack::PackSet;
 use xxgk::text::decode;
 
-use super::{CommonArgs, OK, RulesArgs, SettingsCache, YearArg};
+use super::{CommonArgs, OK, RulesArgs, SettingsCache};
 
 pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
-    let mut cache = SettingsCache::new(&args.common);
+    let mut cache = SettingsCache::new(args.common.sources());
     let mut out = String::new();
     match &args.path {
         None => {
@@ -33,7 +33,7 @@ pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
             let text = decode(&bytes)
                 .map_err(|e| format!("{}: {e}", path.display()))?
                 .text;
-            let options = options(&args.year, &settings.config);
+            let options = settings.options(args.year.year);
             let outcome = check(&settings.packs, &text, &options)?;
             let summary = &outcome.summary;
             let _ = writeln!(out, "{}", path.display());
@@ -101,14 +101,6 @@ fn write_all_rules(out: &mut String, packs: &PackSet) {
     }
 }
 
-fn options(year: &YearArg, config: &super::Config) -> CheckOptions {
-    CheckOptions {
-        year: year.year.or(config.year),
-        packs: config.packs.clone(),
-        rules: config.rules.clone(),
-    }
-}
-
 fn write_rule_line(out: &mut String, rule: &CompiledRule) {
     let info = &rule.info;
     let _ = write!(
@@ -129,81 +121,13 @@ fn write_rule_line(out: &mut String, rule: &CompiledRule) {
 }
 
 pub fn run_explain(id: &str, common: &CommonArgs) -> Result<i32, String> {
-    let mut cache = SettingsCache::new(common);
+    let mut cache = SettingsCache::new(common.sources());
     let dir = std::env::current_dir().map_err(|e| format!("无法确定当前目录：{e}"))?;
     let settings = cache.for_dir(&dir)?;
     let rule = settings
         .packs
         .find_rule(id)
         .ok_or_else(|| format!("没有规则 “{id}”；用 xxgk rules 查看全部规则"))?;
-    print!("{}", explain(&settings.packs, rule));
+    print!("{}", xxgk::emit::explain(&settings.packs, rule));
     Ok(OK)
-}
-
-/// The explanation of one rule, as Markdown.
-pub fn explain(packs: &PackSet, rule: &CompiledRule) -> String {
-    let info = &rule.info;
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", info.id);
-    let _ = writeln!(out, "{}\n", info.summary);
-    let pack = packs.get(&info.provenance.pack);
-    let _ = writeln!(
-        out,
-        "- 级别：{}（{}）",
-        info.severity.label_zh(),
-        info.severity.as_str()
-    );
-    let _ = writeln!(
-        out,
-        "- 来源：{}（{}，{}）",
-        pack.map_or(info.provenance.pack.as_str(), |p| p.name.as_str()),
-        info.provenance.level,
-        info.provenance.source
-    );
-    let _ = writeln!(out, "- 类型：{}", info.kind);
-    if let Some(condition) = rule.condition.describe() {
-        let _ = writeln!(out, "- 适用：{condition}");
-    }
-    let _ = writeln!(
-        out,
-        "- 修复：{}",
-        if info.fixable {
-            "提供快速修复"
-        } else {
-            "无自动修复"
-        }
-    );
-    out.push('\n');
-    if let Some(description) = &info.description {
-        let _ = writeln!(out, "## 为什么\n\n{}\n", description.trim());
-    }
-    if let Some(basis) = &info.basis {
-        let _ = writeln!(out, "## 依据\n\n{basis}\n");
-    }
-    if !info.examples_bad.is_empty() {
-        let _ = writeln!(out, "## 示例\n");
-        for example in &info.examples_bad {
-            let _ = writeln!(out, "    {example}");
-        }
-        out.push('\n');
-    }
-    if !info.examples_good.is_empty() {
-        let _ = writeln!(out, "## 应改为\n");
-        for example in &info.examples_good {
-            let _ = writeln!(out, "    {example}");
-        }
-        out.push('\n');
-    }
-    let overrides = packs.overrides_of(&info.id);
-    if !overrides.is_empty() {
-        let _ = writeln!(out, "## 各地调整\n");
-        for note in overrides {
-            let _ = writeln!(out, "- {note}");
-        }
-        out.push('\n');
-    }
-    if let Some(url) = &info.url {
-        let _ = writeln!(out, "详见：{url}");
-    }
-    out
 }

@@ -2,26 +2,23 @@
 //! and configuration, calls the analysis core, prints, and picks the exit
 //! code. Holds no rule logic.
 
-mod config;
 mod explain;
 mod inputs;
 mod test_packs;
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
-use xxgk::check::{CheckOptions, check};
+use xxgk::check::check;
 use xxgk::diagnostic::{RuleInfo, Severity};
 use xxgk::emit::{self, CheckedFile, Format, HumanOptions};
-use xxgk::pack::{PackSet, PackSource};
 use xxgk::text::{LineIndex, decode};
 
-use config::Config;
 use inputs::Input;
+use xxgk::config::{ConfigChoice, Settings, SettingsCache, SettingsSources};
 
 /// Exit codes.
 const OK: i32 = 0;
@@ -162,97 +159,20 @@ pub fn run() -> i32 {
     }
 }
 
-/// Packs and configuration for the files under one `xxgk.toml` (or none).
-struct Settings {
-    config: Config,
-    packs: Arc<PackSet>,
-}
-
-/// Loads configurations and their pack sets once each.
-struct SettingsCache<'a> {
-    common: &'a CommonArgs,
-    by_config: HashMap<Option<PathBuf>, Arc<Settings>>,
-}
-
-impl<'a> SettingsCache<'a> {
-    fn new(common: &'a CommonArgs) -> Self {
-        SettingsCache {
-            common,
-            by_config: HashMap::new(),
+impl CommonArgs {
+    /// Where settings come from, as the command line says.
+    fn sources(&self) -> SettingsSources {
+        SettingsSources {
+            extra_packs: self.packs.clone(),
+            config: if self.isolated {
+                ConfigChoice::None
+            } else {
+                self.config
+                    .clone()
+                    .map_or(ConfigChoice::Discover, ConfigChoice::File)
+            },
         }
     }
-
-    /// The settings for a file in `dir`.
-    fn for_dir(&mut self, dir: &Path) -> Result<Arc<Settings>, String> {
-        let config_path = if self.common.isolated {
-            None
-        } else if let Some(explicit) = &self.common.config {
-            Some(explicit.clone())
-        } else {
-            Config::discover(dir)
-        };
-        if let Some(settings) = self.by_config.get(&config_path) {
-            return Ok(settings.clone());
-        }
-        let config = match &config_path {
-            Some(path) => Config::load(path)?,
-            None => Config::default(),
-        };
-        let mut sources: Vec<PackSource> = xxgk::pack::EMBEDDED
-            .iter()
-            .map(|(origin, text)| PackSource {
-                origin: (*origin).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
-        // The same file named twice (in xxgk.toml and with --pack) loads once.
-        let mut seen = std::collections::HashSet::new();
-        for path in config.pack_paths.iter().chain(&self.common.packs) {
-            for source in read_packs(path)? {
-                let canonical = std::fs::canonicalize(&source.origin)
-                    .unwrap_or_else(|_| PathBuf::from(&source.origin));
-                if seen.insert(canonical) {
-                    sources.push(source);
-                }
-            }
-        }
-        let packs = PackSet::new(&sources).map_err(|e| e.to_string())?;
-        let settings = Arc::new(Settings {
-            config,
-            packs: Arc::new(packs),
-        });
-        self.by_config.insert(config_path, settings.clone());
-        Ok(settings)
-    }
-}
-
-/// Reads a pack file, or every `.toml` file of a folder (sorted).
-fn read_packs(path: &Path) -> Result<Vec<PackSource>, String> {
-    let files = if path.is_dir() {
-        let entries = std::fs::read_dir(path)
-            .map_err(|e| format!("{}: 无法读取规则包文件夹：{e}", path.display()))?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
-        files
-    } else {
-        vec![path.to_owned()]
-    };
-    files
-        .into_iter()
-        .map(|file| {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| format!("{}: 无法读取规则包：{e}", file.display()))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| format!("{}: 规则包必须是 UTF-8 编码的 TOML 文件", file.display()))?;
-            Ok(PackSource {
-                origin: file.display().to_string(),
-                text,
-            })
-        })
-        .collect()
 }
 
 /// One input, read and decoded, with its settings.
@@ -264,7 +184,7 @@ struct Job {
 
 fn run_check(args: &CheckArgs) -> Result<i32, String> {
     let inputs = inputs::collect(&args.paths, args.stdin_filename.as_deref())?;
-    let mut cache = SettingsCache::new(&args.common);
+    let mut cache = SettingsCache::new(args.common.sources());
     let mut jobs = Vec::with_capacity(inputs.len());
     for input in inputs {
         let dir = input.dir();
@@ -292,11 +212,7 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
         .into_par_iter()
         .map(|job| {
             let text = job.text?;
-            let options = CheckOptions {
-                year: args.year.year.or(job.settings.config.year),
-                packs: job.settings.config.packs.clone(),
-                rules: job.settings.config.rules.clone(),
-            };
+            let options = job.settings.options(args.year.year);
             let outcome = check(&job.settings.packs, &text, &options)
                 .map_err(|e| format!("{}: {e}", job.display))?;
             Ok(CheckedFile {
@@ -357,7 +273,7 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
 /// Every rule of every pack set in use, each id once (SARIF lists them all).
 fn sarif_rules(cache: &SettingsCache) -> Vec<Arc<RuleInfo>> {
     let mut seen = std::collections::BTreeMap::new();
-    for settings in cache.by_config.values() {
+    for settings in cache.loaded() {
         for rule in settings.packs.all_rules() {
             seen.entry(rule.info.id.clone())
                 .or_insert_with(|| rule.info.clone());

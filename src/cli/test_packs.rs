@@ -6,7 +6,7 @@ use xxgk::check::verify_examples;
 use super::{CommonArgs, FINDINGS, OK, SettingsCache};
 
 pub fn run(common: &CommonArgs) -> Result<i32, String> {
-    let mut cache = SettingsCache::new(common);
+    let mut cache = SettingsCache::new(common.sources());
     let dir = std::env::current_dir().map_err(|e| format!("无法确定当前目录：{e}"))?;
     let settings = cache.for_dir(&dir)?;
     let (count, failures) = verify_examples(&settings.packs);

@@ -4,6 +4,7 @@
 //! Architecture invariant: emitters hold no rule logic and know nothing of
 //! LSP.
 
+mod explain;
 mod github;
 mod human;
 mod json;
@@ -15,6 +16,7 @@ pub use crate::check::ReportSummary;
 use crate::diagnostic::{Diagnostic, RuleInfo, Severity};
 use crate::text::{LineIndex, WideEncoding};
 
+pub use explain::explain;
 pub use human::HumanOptions;
 
 /// One checked file, ready to print.
