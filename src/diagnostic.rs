@@ -231,11 +231,12 @@ impl Diagnostic {
     }
 }
 
-/// Applies as many of `fixes` as can be applied together: in order of
+/// The edits of as many of `fixes` as can be applied together: in order of
 /// position, skipping any fix whose edits overlap an earlier one's (the next
-/// round of checking offers it again). Returns the new text and how many
-/// fixes were applied.
-pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
+/// round of checking offers it again). Returns the edits, sorted, and how many
+/// fixes they come from. `xxgk fix`, the fix harness and the language
+/// server's "fix all" share it.
+pub fn compatible_edits<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> (Vec<Edit>, usize) {
     let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
     fixes.sort_by_key(|f| (f.edits[0].range.start, f.edits[0].range.end));
     let mut taken: Vec<&Edit> = Vec::new();
@@ -255,10 +256,17 @@ pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> 
         }
     }
     taken.sort_by_key(|e| (e.range.start, e.range.end));
+    (taken.into_iter().cloned().collect(), applied)
+}
+
+/// Applies [`compatible_edits`] of `fixes` to `text`; returns the new text and
+/// how many fixes were applied.
+pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
+    let (edits, applied) = compatible_edits(fixes);
     let combined = Fix {
         title: String::new(),
         applicability: Applicability::Safe,
-        edits: taken.into_iter().cloned().collect(),
+        edits,
     };
     (combined.apply(text), applied)
 }

@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod lsp;
 pub mod pack;
 pub mod regime;
 pub mod report;

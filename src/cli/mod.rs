@@ -52,6 +52,8 @@ enum Command {
     },
     /// 运行各规则的示例（examples.bad 须触发规则，examples.good 不得触发），用于测试规则包
     TestPacks(CommonArgs),
+    /// 语言服务器（LSP，经标准输入输出通信），供 VS Code、Neovim 等编辑器使用
+    Lsp,
 }
 
 /// Where rules come from: the embedded packs, `xxgk.toml`, `--pack`.
@@ -149,6 +151,7 @@ pub fn run() -> i32 {
         Command::Rules(args) => explain::run_rules(&args),
         Command::Explain { rule, common } => explain::run_explain(&rule, &common),
         Command::TestPacks(common) => test_packs::run(&common),
+        Command::Lsp => run_lsp(),
     };
     match result {
         Ok(code) => code,
@@ -173,6 +176,15 @@ impl CommonArgs {
             },
         }
     }
+}
+
+fn run_lsp() -> Result<i32, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("无法启动语言服务器：{e}"))?;
+    runtime.block_on(xxgk::lsp::serve_stdio());
+    Ok(OK)
 }
 
 /// One input, read and decoded, with its settings.

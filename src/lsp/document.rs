@@ -1,0 +1,108 @@
+//! An open document: the text as a rope (edits are applied to it in place) and
+//! the analysis of its latest checked version.
+
+use std::sync::Arc;
+
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+
+use super::convert::{Positions, rope_char};
+use crate::check::{CheckOptions, Outcome, check};
+use crate::pack::PackSet;
+use crate::text::{LineIndex, WideEncoding};
+
+pub struct Document {
+    pub rope: Rope,
+    pub version: i32,
+    pub analysis: Option<Arc<Analysis>>,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Document {
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            analysis: None,
+        }
+    }
+
+    /// Applies one change (a range edit, or the whole text when the range is
+    /// absent). Out-of-range positions are clamped, never trusted.
+    pub fn apply(&mut self, change: &lsp::TextDocumentContentChangeEvent, encoding: WideEncoding) {
+        match change.range {
+            None => self.rope = Rope::from_str(&change.text),
+            Some(range) => {
+                let start = rope_char(&self.rope, range.start, encoding);
+                let end = rope_char(&self.rope, range.end, encoding).max(start);
+                self.rope.remove(start..end);
+                self.rope.insert(start, &change.text);
+            }
+        }
+    }
+}
+
+/// The result of checking one version of a document.
+pub struct Analysis {
+    pub version: i32,
+    pub text: String,
+    pub index: LineIndex,
+    pub packs: Arc<PackSet>,
+    pub options: CheckOptions,
+    pub outcome: Outcome,
+}
+
+impl Analysis {
+    pub fn new(text: String, version: i32, packs: Arc<PackSet>, options: CheckOptions) -> Analysis {
+        // A panic in a rule must not take the server down: the document gets
+        // no findings for this version instead.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check(&packs, &text, &options)
+        }));
+        let outcome = match outcome {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(message)) => {
+                eprintln!("xxgk lsp: {message}");
+                empty_outcome(&text)
+            }
+            Err(_) => {
+                eprintln!("xxgk lsp: a rule panicked while checking version {version}");
+                empty_outcome(&text)
+            }
+        };
+        Analysis {
+            version,
+            index: LineIndex::new(&text),
+            text,
+            packs,
+            options,
+            outcome,
+        }
+    }
+
+    pub fn positions(&self, encoding: WideEncoding) -> Positions<'_> {
+        Positions {
+            text: &self.text,
+            index: &self.index,
+            encoding,
+        }
+    }
+
+    pub fn lsp_diagnostics(&self, uri: &lsp::Uri, encoding: WideEncoding) -> Vec<lsp::Diagnostic> {
+        let positions = self.positions(encoding);
+        self.outcome
+            .diagnostics
+            .iter()
+            .map(|d| positions.diagnostic(uri, d))
+            .collect()
+    }
+}
+
+fn empty_outcome(text: &str) -> Outcome {
+    Outcome {
+        report: crate::report::Report::parse(text),
+        summary: Default::default(),
+        applied: Vec::new(),
+        rules: Vec::new(),
+        diagnostics: Vec::new(),
+    }
+}

@@ -1,0 +1,581 @@
+//! `xxgk lsp`: the language server. It keeps each open report as a rope,
+//! applies incremental edits to it, re-checks with the same `check::check` as
+//! the CLI (so both give the same findings on the same text), and serves
+//! diagnostics, quick-fixes, fix-all, hover and the outline.
+//!
+//! Architecture invariant: only this module knows LSP types; it holds no rule
+//! logic. State lives behind a `std::sync::Mutex` that is never held across an
+//! `.await`: each edit is stored before anything awaits, and analysis runs on a
+//! snapshot of the text.
+
+mod convert;
+mod document;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde::Deserialize;
+use tower_lsp_server::jsonrpc::Result as RpcResult;
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::config::{ConfigChoice, SettingsCache, SettingsSources};
+use crate::diagnostic::compatible_edits;
+use crate::report::{BlockKind, Section};
+use crate::text::WideEncoding;
+use convert::{Positions, encoding_kind, negotiate};
+use document::{Analysis, Document};
+
+/// How long a burst of edits may go on before the server checks the text.
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// The fix-all code action kind.
+const FIX_ALL: &str = "source.fixAll.xxgk";
+
+/// Serves LSP over stdin/stdout until the client says `exit`.
+pub async fn serve_stdio() {
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+}
+
+/// Settings a client may send in `initializationOptions` or
+/// `workspace/didChangeConfiguration` (`{"xxgk": {…}}` or the object itself).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ClientSettings {
+    /// Extra pack files or folders.
+    packs: Vec<PathBuf>,
+    /// A configuration file to use instead of discovering `xxgk.toml`.
+    config: Option<PathBuf>,
+    /// The report year for every document.
+    year: Option<u16>,
+}
+
+impl ClientSettings {
+    fn from_value(value: Option<serde_json::Value>) -> ClientSettings {
+        let value = match value {
+            Some(serde_json::Value::Object(mut map)) if map.contains_key("xxgk") => {
+                map.remove("xxgk").unwrap_or_default()
+            }
+            Some(v) => v,
+            None => return ClientSettings::default(),
+        };
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    fn sources(&self) -> SettingsSources {
+        SettingsSources {
+            extra_packs: self.packs.clone(),
+            config: self
+                .config
+                .clone()
+                .map_or(ConfigChoice::Discover, ConfigChoice::File),
+        }
+    }
+}
+
+struct State {
+    encoding: WideEncoding,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): do not push.
+    pull: bool,
+    year: Option<u16>,
+    settings: SettingsCache,
+    documents: HashMap<lsp::Uri, Document>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State {
+                encoding: WideEncoding::Utf16,
+                pull: false,
+                year: None,
+                settings: SettingsCache::new(ClientSettings::default().sources()),
+                documents: HashMap::new(),
+            })),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere must not take the server down with it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Checks a document's current text unless it already was; returns the
+    /// analysis, and any error loading its settings.
+    fn analyse(&self, uri: &lsp::Uri) -> Option<(Arc<Analysis>, Option<String>)> {
+        let (text, version, dir, year, cached) = {
+            let state = self.state();
+            let doc = state.documents.get(uri)?;
+            if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.version) {
+                return Some((analysis.clone(), None));
+            }
+            (
+                doc.rope.to_string(),
+                doc.version,
+                document_dir(uri),
+                state.year,
+                doc.analysis.clone(),
+            )
+        };
+        let (settings, error) = {
+            let mut state = self.state();
+            match state.settings.for_dir(&dir) {
+                Ok(settings) => (Some(settings), None),
+                Err(e) => (None, Some(e)),
+            }
+        };
+        // A broken pack or configuration keeps the last good rules.
+        let packs_and_options = match &settings {
+            Some(s) => (s.packs.clone(), s.options(year)),
+            None => match &cached {
+                Some(previous) => (previous.packs.clone(), previous.options.clone()),
+                None => {
+                    let mut fallback = SettingsCache::new(SettingsSources {
+                        extra_packs: Vec::new(),
+                        config: ConfigChoice::None,
+                    });
+                    let s = fallback.for_dir(&dir).ok()?;
+                    (s.packs.clone(), s.options(year))
+                }
+            },
+        };
+        let analysis = Arc::new(Analysis::new(
+            text,
+            version,
+            packs_and_options.0,
+            packs_and_options.1,
+        ));
+        let mut state = self.state();
+        if let Some(doc) = state.documents.get_mut(uri)
+            && doc.version == version
+        {
+            doc.analysis = Some(analysis.clone());
+        }
+        Some((analysis, error))
+    }
+
+    /// Waits for a burst of edits to end, then checks and publishes, unless a
+    /// newer version has arrived in the meantime.
+    fn schedule(&self, uri: lsp::Uri, version: i32) {
+        let backend = Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+        };
+        tokio::spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            if backend.current_version(&uri) != Some(version) {
+                return;
+            }
+            let for_analysis = Backend {
+                client: backend.client.clone(),
+                state: backend.state.clone(),
+            };
+            let uri_for_analysis = uri.clone();
+            let Ok(Some((analysis, error))) =
+                tokio::task::spawn_blocking(move || for_analysis.analyse(&uri_for_analysis)).await
+            else {
+                return;
+            };
+            if let Some(error) = error {
+                backend
+                    .client
+                    .show_message(lsp::MessageType::ERROR, format!("xxgk：{error}"))
+                    .await;
+            }
+            let (pull, encoding) = {
+                let state = backend.state();
+                (state.pull, state.encoding)
+            };
+            // Never publish an analysis of an older version over a newer one.
+            if pull || backend.current_version(&uri) != Some(analysis.version) {
+                return;
+            }
+            let diagnostics = analysis.lsp_diagnostics(&uri, encoding);
+            backend
+                .client
+                .publish_diagnostics(uri, diagnostics, Some(analysis.version))
+                .await;
+        });
+    }
+
+    fn current_version(&self, uri: &lsp::Uri) -> Option<i32> {
+        self.state().documents.get(uri).map(|d| d.version)
+    }
+
+    fn encoding(&self) -> WideEncoding {
+        self.state().encoding
+    }
+
+    /// Re-checks every open document (settings or packs changed).
+    fn recheck_all(&self) {
+        let open: Vec<(lsp::Uri, i32)> = {
+            let mut state = self.state();
+            state.settings.clear();
+            state
+                .documents
+                .iter_mut()
+                .map(|(uri, doc)| {
+                    doc.analysis = None;
+                    (uri.clone(), doc.version)
+                })
+                .collect()
+        };
+        for (uri, version) in open {
+            self.schedule(uri, version);
+        }
+    }
+}
+
+fn document_dir(uri: &lsp::Uri) -> PathBuf {
+    uri.to_file_path()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
+
+/// Whether the client can pull diagnostics.
+fn client_pulls(capabilities: &lsp::ClientCapabilities) -> bool {
+    capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.diagnostic.as_ref())
+        .is_some()
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> RpcResult<lsp::InitializeResult> {
+        let encoding = negotiate(
+            params
+                .capabilities
+                .general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_deref()),
+        );
+        let pull = client_pulls(&params.capabilities);
+        let settings = ClientSettings::from_value(params.initialization_options);
+        {
+            let mut state = self.state();
+            state.encoding = encoding;
+            state.pull = pull;
+            state.year = settings.year;
+            state.settings = SettingsCache::new(settings.sources());
+        }
+        Ok(lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(encoding_kind(encoding)),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                    lsp::TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                        ..lsp::TextDocumentSyncOptions::default()
+                    },
+                )),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                    lsp::CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            lsp::CodeActionKind::QUICKFIX,
+                            lsp::CodeActionKind::new(FIX_ALL),
+                        ]),
+                        ..lsp::CodeActionOptions::default()
+                    },
+                )),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                diagnostic_provider: pull.then(|| {
+                    lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                        identifier: Some("xxgk".to_owned()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        ..lsp::DiagnosticOptions::default()
+                    })
+                }),
+                ..lsp::ServerCapabilities::default()
+            },
+            server_info: Some(lsp::ServerInfo {
+                name: "xxgk".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            ..lsp::InitializeResult::default()
+        })
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        {
+            let mut state = self.state();
+            state
+                .documents
+                .insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
+        }
+        self.schedule(doc.uri, doc.version);
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let applied = {
+            let mut state = self.state();
+            let encoding = state.encoding;
+            match state.documents.get_mut(&uri) {
+                Some(doc) => {
+                    for change in &params.content_changes {
+                        doc.apply(change, encoding);
+                    }
+                    doc.version = version;
+                    true
+                }
+                None => false,
+            }
+        };
+        if applied {
+            self.schedule(uri, version);
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let pull = {
+            let mut state = self.state();
+            state.documents.remove(&uri);
+            state.pull
+        };
+        // No stale squiggles on a closed file.
+        if !pull {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let settings = ClientSettings::from_value(Some(params.settings));
+        {
+            let mut state = self.state();
+            state.year = settings.year;
+            state.settings = SettingsCache::new(settings.sources());
+        }
+        self.recheck_all();
+    }
+
+    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
+        // An xxgk.toml or a pack changed: load settings again.
+        self.recheck_all();
+    }
+
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> RpcResult<lsp::DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let items = self
+            .analyse(&uri)
+            .map(|(analysis, _)| analysis.lsp_diagnostics(&uri, self.encoding()))
+            .unwrap_or_default();
+        Ok(lsp::DocumentDiagnosticReportResult::Report(
+            lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> RpcResult<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some((analysis, _)) = self.analyse(&uri) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let positions = analysis.positions(encoding);
+        let wants = |kind: &str| {
+            params
+                .context
+                .only
+                .as_ref()
+                .is_none_or(|only| only.iter().any(|k| kind.starts_with(k.as_str())))
+        };
+        let start = positions.offset(params.range.start).unwrap_or(0);
+        let end = positions.offset(params.range.end).unwrap_or(start);
+        let mut actions = Vec::new();
+        if wants(lsp::CodeActionKind::QUICKFIX.as_str()) {
+            for d in &analysis.outcome.diagnostics {
+                let Some(fix) = &d.fix else { continue };
+                // Touching the requested range (an empty range at a finding's end counts).
+                if d.range.start > end || d.range.end < start {
+                    continue;
+                }
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![positions.diagnostic(&uri, d)]),
+                    edit: Some(positions.workspace_edit(&uri, fix.edits())),
+                    is_preferred: Some(fix.is_safe()),
+                    ..lsp::CodeAction::default()
+                }));
+            }
+        }
+        if wants(FIX_ALL) {
+            let safe = analysis
+                .outcome
+                .diagnostics
+                .iter()
+                .filter_map(|d| d.fix.as_ref())
+                .filter(|f| f.is_safe());
+            let (edits, count) = compatible_edits(safe);
+            if count > 0 {
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: format!("xxgk：应用全部安全修复（{count} 处）"),
+                    kind: Some(lsp::CodeActionKind::new(FIX_ALL)),
+                    edit: Some(positions.workspace_edit(&uri, &edits)),
+                    ..lsp::CodeAction::default()
+                }));
+            }
+        }
+        Ok(Some(actions))
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some((analysis, _)) = self.analyse(&uri) else {
+            return Ok(None);
+        };
+        let positions = analysis.positions(self.encoding());
+        let Some(at) = positions.offset(params.text_document_position_params.position) else {
+            return Ok(None);
+        };
+        let mut parts = Vec::new();
+        let mut range = None;
+        for d in analysis
+            .outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.range.start <= at && at <= d.range.end)
+        {
+            let rule = analysis.packs.find_rule(&d.rule.id);
+            let explanation = rule
+                .map(|r| crate::emit::explain(&analysis.packs, r))
+                .unwrap_or_default();
+            parts.push(format!("**{}**\n\n{explanation}", d.message));
+            range.get_or_insert_with(|| positions.range(&d.range));
+        }
+        if parts.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: parts.join("\n\n---\n\n"),
+            }),
+            range,
+        }))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> RpcResult<Option<lsp::DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        let Some((analysis, _)) = self.analyse(&uri) else {
+            return Ok(None);
+        };
+        let positions = analysis.positions(self.encoding());
+        let symbols = outline(&analysis, &positions, &analysis.outcome.report.outline);
+        Ok(Some(lsp::DocumentSymbolResponse::Nested(symbols)))
+    }
+}
+
+/// The report's outline as document symbols: sections, with their tables.
+fn outline(
+    analysis: &Analysis,
+    positions: &Positions,
+    sections: &[Section],
+) -> Vec<lsp::DocumentSymbol> {
+    let report = &analysis.outcome.report;
+    let mut out = Vec::new();
+    for section in sections {
+        let Some(heading) = report.heading(section.heading) else {
+            continue;
+        };
+        let label = analysis.text.get(heading.label_range()).unwrap_or_default();
+        let end = section
+            .content
+            .clone()
+            .last()
+            .and_then(|i| report.blocks.get(i))
+            .map_or(heading.label_range().end, |b| b.range.end);
+        let mut children: Vec<lsp::DocumentSymbol> = section
+            .body
+            .clone()
+            .filter_map(|i| report.blocks.get(i))
+            .filter(|b| matches!(b.kind, BlockKind::Table(_)))
+            .map(|b| {
+                symbol(
+                    "表格".to_owned(),
+                    lsp::SymbolKind::ARRAY,
+                    positions.range(&b.range),
+                    positions.range(&b.range),
+                    None,
+                )
+            })
+            .collect();
+        children.extend(outline(analysis, positions, &section.children));
+        let start = report
+            .blocks
+            .get(section.heading)
+            .map_or(0, |b| b.range.start);
+        out.push(symbol(
+            label.trim().to_owned(),
+            if section.depth == 0 {
+                lsp::SymbolKind::NAMESPACE
+            } else {
+                lsp::SymbolKind::MODULE
+            },
+            positions.range(&(start..end)),
+            positions.range(&heading.label_range()),
+            Some(children),
+        ));
+    }
+    out
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the LSP struct.
+fn symbol(
+    name: String,
+    kind: lsp::SymbolKind,
+    range: lsp::Range,
+    selection_range: lsp::Range,
+    children: Option<Vec<lsp::DocumentSymbol>>,
+) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: if name.is_empty() {
+            "（无标题）".to_owned()
+        } else {
+            name
+        },
+        detail: None,
+        kind,
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range,
+        children: children.filter(|c| !c.is_empty()),
+    }
+}
