@@ -112,7 +112,10 @@ fn run_e2e(nvim: &Path) -> Outcome {
         .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "--cmd"])
         .arg(format!("set rtp+={}", root.join("editors/nvim").display()))
         .arg("-c")
-        .arg(format!("luafile {}", root.join("tests/nvim/e2e.lua").display()))
+        .arg(format!(
+            "luafile {}",
+            root.join("tests/nvim/e2e.lua").display()
+        ))
         .current_dir(t)
         .env("XXGK_BIN", env!("CARGO_BIN_EXE_xxgk"))
         .env("XXGK_NVIM_WORKDIR", &work)
