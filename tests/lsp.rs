@@ -97,15 +97,22 @@ impl Client {
         }
     }
 
+    /// The next message; requests from the server are answered (null) as
+    /// an editor would, and kept for the test to look at.
     fn next(&mut self, deadline: Instant) -> Value {
         let left = deadline.saturating_duration_since(Instant::now());
-        match self.incoming.recv_timeout(left) {
+        let message = match self.incoming.recv_timeout(left) {
             Ok(v) => v,
             Err(_) => panic!(
                 "no message from the server in time; pending: {:?}",
                 self.pending
             ),
+        };
+        if message.get("method").is_some() && message.get("id").is_some() {
+            let id = message["id"].clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
         }
+        message
     }
 
     /// The diagnostics published for `uri` at `version`.
@@ -348,6 +355,28 @@ fn hover_explains_the_rule() {
 }
 
 #[test]
+fn hover_on_a_heading_names_the_required_section() {
+    let (mut client, _) = Client::start(utf16());
+    let uri = "file:///tmp/heading.txt";
+    client.open(uri, REPORT);
+    client.diagnostics(uri, 1);
+    let at = |line: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 2}});
+    let hover = client.request("textDocument/hover", at(10));
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("三、依申请公开政府信息的情况"), "{text}");
+    assert!(
+        text.contains(
+            "`cn/sections-2007` 要求的必备章节“依申请公开政府信息和不予公开政府信息的情况”"
+        ),
+        "{text}"
+    );
+    let overview = client.request("textDocument/hover", at(4));
+    let text = overview["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("不对应报告格式规定的必备章节"), "{text}");
+    client.shutdown();
+}
+
+#[test]
 fn pull_clients_get_no_push() {
     let caps = json!({"general": {"positionEncodings": ["utf-16"]}, "textDocument": {"diagnostic": {"dynamicRegistration": false}}});
     let (mut client, init) = Client::start(caps);
@@ -522,4 +551,68 @@ fn random_incremental_edits_equal_a_fresh_open() {
         assert_eq!(strip(&incremental), strip(&fresh), "{encoding}");
         client.shutdown();
     }
+}
+
+#[test]
+fn settings_changes_recheck_open_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    std::fs::write(&path, "某局2013年政府信息公开工作年度报告\n××\n").unwrap();
+    let uri = format!("file://{}", path.display());
+    let caps = json!({"general": {"positionEncodings": ["utf-16"]},
+                      "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut client, _) = Client::start(caps);
+    client.open(&uri, "某局2013年政府信息公开工作年度报告\n××\n");
+    assert_eq!(
+        with_rule(&client.diagnostics(&uri, 1), "cn/placeholder-cross").len(),
+        1
+    );
+    // The server asked to watch xxgk.toml and packs.
+    let registered = client.pending.iter().any(|m| {
+        m["method"] == "client/registerCapability"
+            && m["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"
+    });
+    assert!(registered, "{:?}", client.pending);
+
+    // An xxgk.toml appears beside the report and turns the rule off.
+    let config = dir.path().join("xxgk.toml");
+    std::fs::write(&config, "[rules]\n\"cn/placeholder-cross\" = \"off\"\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", config.display()), "type": 1}]}),
+    );
+    assert!(with_rule(&client.diagnostics(&uri, 1), "cn/placeholder-cross").is_empty());
+
+    // A broken configuration is reported, and the last good rules stay.
+    std::fs::write(&config, "[rules\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", config.display()), "type": 2}]}),
+    );
+    let d = client.diagnostics(&uri, 1);
+    assert!(with_rule(&d, "cn/placeholder-cross").is_empty(), "{d:?}");
+    let shown = client
+        .pending
+        .iter()
+        .find(|m| m["method"] == "window/showMessage")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(shown["params"]["type"], 1, "{shown}");
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("xxgk.toml:")),
+        "{shown}"
+    );
+
+    // Client settings: the year changes which regime applies.
+    std::fs::remove_file(&config).unwrap();
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"xxgk": {"year": 2023}}}),
+    );
+    let d = client.diagnostics(&uri, 1);
+    assert!(!d.iter().any(|x| x["code"] == "cn/sections-2007"), "{d:?}");
+    assert!(d.iter().any(|x| x["code"] == "cn/sections-2021"), "{d:?}");
+    client.shutdown();
 }

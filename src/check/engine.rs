@@ -128,3 +128,40 @@ fn configured(
         ))),
     }
 }
+
+/// A heading that is one of the sections a rule requires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionRole {
+    /// Index of the heading block in the report.
+    pub block: usize,
+    /// The `required-sections` rule.
+    pub rule: String,
+    /// The standard title of the section it is.
+    pub title: String,
+}
+
+/// Which required section each heading of a checked report satisfies (for
+/// the language server's hover on a heading).
+pub fn section_roles(text: &str, outcome: &Outcome) -> Vec<SectionRole> {
+    let year = outcome.summary.year;
+    let issuer = outcome.summary.issuer.as_deref();
+    let cx = Context::new(text, &outcome.report, year, issuer);
+    outcome
+        .rules
+        .iter()
+        .filter(|rule| rule.condition.holds(year, issuer))
+        .filter_map(|rule| match &rule.kind {
+            super::Kind::RequiredSections(kind) => Some((rule, kind)),
+            _ => None,
+        })
+        .flat_map(|(rule, kind)| {
+            kind.satisfied(&cx)
+                .into_iter()
+                .map(|(block, title)| SectionRole {
+                    block,
+                    rule: rule.info.id.clone(),
+                    title,
+                })
+        })
+        .collect()
+}

@@ -32,7 +32,9 @@ use crate::pack::{PackError, PackSource, compile_regex};
 use crate::regime::Regime;
 use crate::report::Report;
 
-pub use engine::{CheckOptions, Outcome, ReportSummary, RuleSetting, check};
+pub use engine::{
+    CheckOptions, Outcome, ReportSummary, RuleSetting, SectionRole, check, section_roles,
+};
 pub use examples::{ExampleFailure, verify_examples};
 pub use prefilter::{PossibleMatches, Prefilter};
 

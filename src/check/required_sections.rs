@@ -77,10 +77,9 @@ impl RequiredSections {
         })
     }
 
-    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        if cx.text.trim().is_empty() {
-            return;
-        }
+    /// The report's top-level headings, and for each required item the
+    /// position among them of the heading that is that section.
+    fn locate<'a>(&self, cx: &'a Context) -> (Vec<(usize, &'a Heading)>, Vec<Option<usize>>) {
         let headings: Vec<(usize, &Heading)> = cx
             .report
             .blocks
@@ -96,9 +95,7 @@ impl RequiredSections {
             .into_iter()
             .filter(|(_, h)| Some(h.level) == top_level)
             .collect();
-        // For each required item, the position in `top` of the heading that
-        // is that section.
-        let found: Vec<Option<usize>> = self
+        let found = self
             .items
             .iter()
             .map(|item| {
@@ -108,6 +105,24 @@ impl RequiredSections {
                 })
             })
             .collect();
+        (top, found)
+    }
+
+    /// Which headings (block indices) are which required sections (titles).
+    pub(super) fn satisfied(&self, cx: &Context) -> Vec<(usize, String)> {
+        let (top, found) = self.locate(cx);
+        self.items
+            .iter()
+            .zip(found)
+            .filter_map(|(item, at)| at.map(|p| (top[p].0, item.title.clone())))
+            .collect()
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        if cx.text.trim().is_empty() {
+            return;
+        }
+        let (top, found) = self.locate(cx);
 
         for (k, item) in self.items.iter().enumerate() {
             if found[k].is_some() {

@@ -15,6 +15,9 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub analysis: Option<Arc<Analysis>>,
+    /// The rules of the last check whose settings loaded: what a broken
+    /// configuration or pack falls back to.
+    pub last_good: Option<(Arc<PackSet>, CheckOptions)>,
 }
 
 impl Document {
@@ -23,6 +26,7 @@ impl Document {
             rope: Rope::from_str(text),
             version,
             analysis: None,
+            last_good: None,
         }
     }
 
@@ -47,7 +51,6 @@ pub struct Analysis {
     pub text: String,
     pub index: LineIndex,
     pub packs: Arc<PackSet>,
-    pub options: CheckOptions,
     pub outcome: Outcome,
 }
 
@@ -74,7 +77,6 @@ impl Analysis {
             index: LineIndex::new(&text),
             text,
             packs,
-            options,
             outcome,
         }
     }

@@ -79,7 +79,11 @@ impl ClientSettings {
 }
 
 struct State {
+    /// The settings error last shown, so an edit does not show it again.
+    shown_error: Option<String>,
     encoding: WideEncoding,
+    /// The client lets the server register file watchers.
+    can_watch: bool,
     /// The client pulls diagnostics (`textDocument/diagnostic`): do not push.
     pull: bool,
     year: Option<u16>,
@@ -97,7 +101,9 @@ impl Backend {
         Backend {
             client,
             state: Arc::new(Mutex::new(State {
+                shown_error: None,
                 encoding: WideEncoding::Utf16,
+                can_watch: false,
                 pull: false,
                 year: None,
                 settings: SettingsCache::new(ClientSettings::default().sources()),
@@ -114,7 +120,7 @@ impl Backend {
     /// Checks a document's current text unless it already was; returns the
     /// analysis, and any error loading its settings.
     fn analyse(&self, uri: &lsp::Uri) -> Option<(Arc<Analysis>, Option<String>)> {
-        let (text, version, dir, year, cached) = {
+        let (text, version, year, last_good) = {
             let state = self.state();
             let doc = state.documents.get(uri)?;
             if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.version) {
@@ -123,44 +129,45 @@ impl Backend {
             (
                 doc.rope.to_string(),
                 doc.version,
-                document_dir(uri),
                 state.year,
-                doc.analysis.clone(),
+                doc.last_good.clone(),
             )
         };
-        let (settings, error) = {
-            let mut state = self.state();
-            match state.settings.for_dir(&dir) {
-                Ok(settings) => (Some(settings), None),
-                Err(e) => (None, Some(e)),
+        let dir = document_dir(uri);
+        let loaded = self.state().settings.for_dir(&dir);
+        let (rules, error) = match loaded {
+            Ok(settings) => ((settings.packs.clone(), settings.options(year)), None),
+            // A broken pack or configuration keeps the last good rules (the
+            // embedded packs, if there were none yet).
+            Err(error) => {
+                let rules = match last_good {
+                    Some(rules) => rules,
+                    None => {
+                        let mut embedded = SettingsCache::new(SettingsSources {
+                            extra_packs: Vec::new(),
+                            config: ConfigChoice::None,
+                        });
+                        let settings = embedded.for_dir(&dir).ok()?;
+                        (settings.packs.clone(), settings.options(year))
+                    }
+                };
+                (rules, Some(error))
             }
-        };
-        // A broken pack or configuration keeps the last good rules.
-        let packs_and_options = match &settings {
-            Some(s) => (s.packs.clone(), s.options(year)),
-            None => match &cached {
-                Some(previous) => (previous.packs.clone(), previous.options.clone()),
-                None => {
-                    let mut fallback = SettingsCache::new(SettingsSources {
-                        extra_packs: Vec::new(),
-                        config: ConfigChoice::None,
-                    });
-                    let s = fallback.for_dir(&dir).ok()?;
-                    (s.packs.clone(), s.options(year))
-                }
-            },
         };
         let analysis = Arc::new(Analysis::new(
             text,
             version,
-            packs_and_options.0,
-            packs_and_options.1,
+            rules.0.clone(),
+            rules.1.clone(),
         ));
         let mut state = self.state();
         if let Some(doc) = state.documents.get_mut(uri)
             && doc.version == version
         {
             doc.analysis = Some(analysis.clone());
+            if error.is_none() {
+                doc.last_good = Some(rules);
+            }
         }
         Some((analysis, error))
     }
@@ -187,10 +194,21 @@ impl Backend {
             else {
                 return;
             };
-            if let Some(error) = error {
+            let new_error = {
+                let mut state = backend.state();
+                let changed = state.shown_error != error;
+                state.shown_error = error.clone();
+                error.filter(|_| changed)
+            };
+            if let Some(error) = new_error {
+                let message = format!("xxgk：{error}（沿用上一次可用的规则）");
                 backend
                     .client
-                    .show_message(lsp::MessageType::ERROR, format!("xxgk：{error}"))
+                    .log_message(lsp::MessageType::ERROR, &message)
+                    .await;
+                backend
+                    .client
+                    .show_message(lsp::MessageType::ERROR, message)
                     .await;
             }
             let (pull, encoding) = {
@@ -263,10 +281,18 @@ impl LanguageServer for Backend {
                 .and_then(|g| g.position_encodings.as_deref()),
         );
         let pull = client_pulls(&params.capabilities);
+        let can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
         let settings = ClientSettings::from_value(params.initialization_options);
         {
             let mut state = self.state();
             state.encoding = encoding;
+            state.can_watch = can_watch;
             state.pull = pull;
             state.year = settings.year;
             state.settings = SettingsCache::new(settings.sources());
@@ -308,6 +334,40 @@ impl LanguageServer for Backend {
             }),
             ..lsp::InitializeResult::default()
         })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        if !self.state().can_watch {
+            return;
+        }
+        // Re-check when a configuration or a pack changes. Registered from a
+        // task, so no message waits on the client's answer.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let watchers = ["**/xxgk.toml", "**/*.toml"]
+                .into_iter()
+                .map(|glob| lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(glob.to_owned()),
+                    kind: None,
+                })
+                .collect();
+            let registration = lsp::Registration {
+                id: "xxgk-watch-settings".to_owned(),
+                method: "workspace/didChangeWatchedFiles".to_owned(),
+                register_options: serde_json::to_value(
+                    lsp::DidChangeWatchedFilesRegistrationOptions { watchers },
+                )
+                .ok(),
+            };
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                client
+                    .log_message(
+                        lsp::MessageType::WARNING,
+                        format!("xxgk：无法监视配置文件：{e}"),
+                    )
+                    .await;
+            }
+        });
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
@@ -475,6 +535,25 @@ impl LanguageServer for Backend {
                 .unwrap_or_default();
             parts.push(format!("**{}**\n\n{explanation}", d.message));
             range.get_or_insert_with(|| positions.range(&d.range));
+        }
+        // On a heading: which required section it is.
+        let report = &analysis.outcome.report;
+        if let Some(block) = report.block_at(at)
+            && let Some(heading) = report.heading(block)
+            && report.blocks[block].range.contains(&at)
+        {
+            let roles: Vec<String> = crate::check::section_roles(&analysis.text, &analysis.outcome)
+                .into_iter()
+                .filter(|r| r.block == block)
+                .map(|r| format!("本章节是 `{}` 要求的必备章节“{}”。", r.rule, r.title))
+                .collect();
+            let label = analysis.text.get(heading.label_range()).unwrap_or_default();
+            parts.push(if roles.is_empty() {
+                format!("**{label}**\n\n本标题不对应报告格式规定的必备章节。")
+            } else {
+                format!("**{label}**\n\n{}", roles.join("\n\n"))
+            });
+            range.get_or_insert_with(|| positions.range(&heading.label_range()));
         }
         if parts.is_empty() {
             return Ok(None);

@@ -25,6 +25,11 @@ local function log(...)
   io.stderr:write(string.format('[%5d ms] %s\n', math.floor((uv.hrtime() - t0) / 1e6), table.concat(parts, ' ')))
 end
 
+-- Messages from the plugin (vim.notify) go to the log, not the invisible screen.
+vim.notify = function(msg, level)
+  log('notify[' .. tostring(level) .. ']: ' .. tostring(msg))
+end
+
 local finished = false
 local function finish(code)
   if finished then
@@ -34,6 +39,17 @@ local function finish(code)
   local get = vim.lsp.get_clients or vim.lsp.get_active_clients
   for _, c in pairs(get()) do
     vim.lsp.stop_client(c.id, true)
+  end
+  if code ~= 0 then
+    -- the server's stderr and protocol errors end up in Neovim's LSP log
+    local ok, path = pcall(vim.lsp.get_log_path)
+    local f = ok and io.open(path, 'rb')
+    if f then
+      local lines = vim.split(f:read('*a'), '\n', { plain = true })
+      f:close()
+      log('--- last lines of ' .. path .. ' ---')
+      io.stderr:write(table.concat(lines, '\n', math.max(1, #lines - 60)), '\n')
+    end
   end
   log(code == 0 and 'PASS' or 'FAIL', '(exit ' .. code .. ')')
   io.stderr:flush()
@@ -248,12 +264,17 @@ local function main()
   -- 2. the plugin, as a user would set it up
   vim.cmd('filetype on') -- -u NONE leaves filetype detection off
   local server_encoding
+  local server_exit
   local xxgk = require('xxgk')
   local cmd = server_cmd()
   log('server command:', cmd)
   xxgk.setup({
     cmd = cmd,
     flags = { debounce_text_changes = 0 }, -- deterministic didChange timing
+    on_exit = function(code, signal)
+      server_exit = string.format('exit code %s, signal %s', tostring(code), tostring(signal))
+      log('server process ended:', server_exit)
+    end,
     on_init = function(_, result)
       server_encoding = result.capabilities.positionEncoding
       log('initialized; server positionEncoding =', tostring(server_encoding),
@@ -266,9 +287,11 @@ local function main()
   local bufnr = vim.api.nvim_get_current_buf()
   check(vim.bo[bufnr].filetype == 'text', 'the report opens with filetype=text', vim.bo[bufnr].filetype)
 
-  wait_for(10000, 'the xxgk client to attach (FileType autocmd)', function()
-    local c = xxgk.clients(bufnr)[1]
-    return c ~= nil and c.initialized ~= false and server_encoding ~= nil
+  wait_for(10000, 'the xxgk client to attach (FileType autocmd) and initialize', function()
+    if server_exit then
+      error('the server (' .. table.concat(cmd, ' ') .. ') ended before initializing: ' .. server_exit)
+    end
+    return xxgk.clients(bufnr)[1] ~= nil and server_encoding ~= nil
   end)
   local client = xxgk.clients(bufnr)[1]
   check(client ~= nil, 'xxgk client attached to the buffer')
@@ -392,21 +415,8 @@ local function main()
   end
   check(action.edit ~= nil, '(c) the quick fix carries a WorkspaceEdit', vim.inspect(action))
 
-  local fix_all = request(bufnr, client.id, 'textDocument/codeAction', {
-    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    range = fee.range,
-    context = { diagnostics = overlapping, only = { 'source.fixAll.xxgk' } },
-  }) or {}
-  local has_fix_all = false
-  for _, a in ipairs(fix_all) do
-    if a.kind == 'source.fixAll.xxgk' then
-      has_fix_all = true
-    end
-  end
-  check(has_fix_all, '(c) a source.fixAll.xxgk action is offered', vim.inspect(fix_all))
-
   vim.lsp.util.apply_workspace_edit(action.edit, enc)
-  vim.cmd('write')
+  vim.cmd('silent write')
   local content = read_file(file)
   local lines = vim.split(content, '\n', { plain = true })
   local i_fee, i_five, i_old_four
@@ -483,6 +493,48 @@ local function main()
     check(false, '(e) server offers documentSymbolProvider')
   end
 
+  -- (g) source.fixAll: the one safe fix in the fixture (布署 -> 部署), and nothing else
+  local typo = '疑似错别字：“布署”应为“部署”'
+  local typo_seen = false
+  for k in pairs(got_set) do
+    if k:find(typo, 1, true) then
+      typo_seen = true
+    end
+  end
+  check(typo_seen, '(g) the fixture\'s safe-fixable typo is reported', table.concat(sorted_keys(got_set), ' | '))
+  local zero = { line = 0, character = 0 }
+  local fix_all = request(bufnr, client.id, 'textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = zero, ['end'] = zero },
+    context = { diagnostics = {}, only = { 'source.fixAll' } },
+  }) or {}
+  local fa_titles = {}
+  for _, a in ipairs(fix_all) do
+    table.insert(fa_titles, tostring(a.kind) .. ': ' .. a.title)
+  end
+  log('  fix-all actions: ' .. table.concat(fa_titles, ' | '))
+  check(#fix_all == 1 and fix_all[1].kind == 'source.fixAll.xxgk' and fix_all[1].edit ~= nil,
+    '(g) exactly one source.fixAll.xxgk action (with an edit) for only = {"source.fixAll"}',
+    vim.inspect(fix_all))
+  vim.lsp.util.apply_workspace_edit(fix_all[1].edit, enc)
+  local all_text = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
+  check(all_text:find('认真部署政府信息公开工作', 1, true) ~= nil and all_text:find('布署', 1, true) == nil,
+    '(g) fix-all corrected 布署 to 部署 in the buffer')
+  check(all_text:find('𠀀××是', 1, true) ~= nil and all_text:find('四、政府信息公开的收费及减免情况', 1, true) ~= nil,
+    '(g) fix-all left the unsafe findings\' text alone')
+  wait_fresh(bufnr, 'diagnostics after fix-all')
+  local after_all = key_set(raw[bufnr].items)
+  local expect_all = vim.deepcopy(got_set)
+  for k in pairs(expect_all) do
+    if k:find(typo, 1, true) then
+      expect_all[k] = nil
+    end
+  end
+  check(vim.deep_equal(after_all, expect_all), '(g) after fix-all only the typo finding is gone',
+    'got: ' .. table.concat(sorted_keys(after_all), ' | '))
+  vim.cmd('silent write')
+  got_set = after_all
+
   -- (f) :XxgkRestart: a new server process serves the buffer again
   local old_id = client.id
   local seq = raw[bufnr].seq
@@ -497,6 +549,55 @@ local function main()
   local again = key_set(raw[bufnr].items)
   check(vim.deep_equal(again, got_set), '(f) after :XxgkRestart the same findings come back',
     table.concat(sorted_keys(again), ' | '))
+
+  -- (i) a Markdown buffer in the same folder is served by the same client
+  local md_file = dir .. '/report-2013.md'
+  write_file(md_file, read_file(FIXTURE))
+  vim.cmd('edit ' .. vim.fn.fnameescape(md_file))
+  local md = vim.api.nvim_get_current_buf()
+  check(vim.bo[md].filetype == 'markdown', '(i) the .md copy opens with filetype=markdown', vim.bo[md].filetype)
+  wait_for(15000, 'diagnostics for the Markdown buffer', function()
+    return raw[md] ~= nil and #raw[md].items > 0
+  end)
+  local md_clients = xxgk.clients(md)
+  local txt_clients = xxgk.clients(bufnr)
+  check(#md_clients == 1 and #txt_clients == 1 and md_clients[1].id == txt_clients[1].id,
+    '(i) one xxgk client (same root) serves both the .txt and the .md buffer')
+
+  -- (h) Neovim 0.11+: the native configuration editors/nvim/lsp/xxgk.lua
+  if vim.fn.has('nvim-0.11') == 1 then
+    vim.cmd('autocmd! xxgk_lsp') -- the plugin's own FileType autocmd, so only vim.lsp.enable starts clients
+    local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+    for _, c in pairs(get()) do
+      vim.lsp.stop_client(c.id)
+    end
+    wait_for(10000, 'the plugin\'s clients to exit', function()
+      return #get() == 0
+    end)
+    vim.lsp.config('xxgk', { cmd = cmd })
+    local resolved = vim.lsp.config.xxgk
+    check(resolved and vim.deep_equal(resolved.filetypes, { 'text', 'markdown' })
+      and vim.deep_equal(resolved.root_markers, { 'xxgk.toml', '.git' }),
+      '(h) vim.lsp.config.xxgk comes from editors/nvim/lsp/xxgk.lua on the runtimepath', vim.inspect(resolved))
+    local native_file = dir .. '/native-2013.txt'
+    write_file(native_file, read_file(FIXTURE))
+    vim.lsp.enable('xxgk')
+    vim.cmd('edit ' .. vim.fn.fnameescape(native_file))
+    local b2 = vim.api.nvim_get_current_buf()
+    wait_for(15000, 'diagnostics through vim.lsp.enable(\'xxgk\')', function()
+      return raw[b2] ~= nil and #raw[b2].items > 0
+    end)
+    local c2 = vim.lsp.get_clients({ bufnr = b2, name = 'xxgk' })[1]
+    check(c2 ~= nil and c2.offset_encoding == 'utf-8', '(h) vim.lsp.enable(\'xxgk\') attaches and negotiates utf-8',
+      c2 and c2.offset_encoding)
+    local seen
+    for _, d in ipairs(raw[b2].items) do
+      if d.code == 'cn/placeholder-cross' then
+        seen = d.range.start.character
+      end
+    end
+    check(seen == 4, '(h) the placeholder starts at byte 4 there too', tostring(seen))
+  end
 end
 
 local ok, err = xpcall(main, debug.traceback)

@@ -13,9 +13,10 @@
 --   cmd_env        = nil                           extra environment for the server
 --   filetypes      = { 'text', 'markdown' }        buffers to attach to
 --   root_markers   = { 'xxgk.toml', '.git' }       files/dirs marking the project root
---   settings       = {}                            sent as workspace/didChangeConfiguration and
---                                                  returned for workspace/configuration
---   init_options   = nil                           initializationOptions
+--   settings       = {}                            e.g. { xxgk = { year = 2013, packs = { 'rules/' },
+--                                                  config = 'xxgk.toml' } }; sent as
+--                                                  initializationOptions and didChangeConfiguration
+--   init_options   = nil                           initializationOptions (default: settings)
 --   capabilities   = nil                           client capabilities (default: Neovim's own)
 --   position_encodings = { 'utf-8', 'utf-16' }     offered on Neovim >= 0.9 (0.7/0.8 ignore the
 --                                                  server's choice and always use UTF-16)
@@ -130,7 +131,9 @@ function M.client_config(bufnr)
     },
     capabilities = make_capabilities(cfg),
     settings = cfg.settings or {},
-    init_options = cfg.init_options,
+    -- The server reads the same settings from initializationOptions, so the
+    -- first check already uses them (didChangeConfiguration follows anyway).
+    init_options = cfg.init_options or cfg.settings,
     handlers = cfg.handlers,
     flags = cfg.flags,
     on_init = cfg.on_init,
@@ -228,9 +231,11 @@ function M.restart(callback)
   local waited = 0
   local timer = uv.new_timer()
   timer:start(0, 50, vim.schedule_wrap(function()
+    -- A client disappears from get_client_by_id once its process has exited
+    -- (is_stopped() turns true as soon as the shutdown starts).
     local running = false
     for _, c in ipairs(old) do
-      if not is_stopped(vim.lsp.get_client_by_id(c.id)) then
+      if vim.lsp.get_client_by_id(c.id) ~= nil then
         running = true
       end
     end
