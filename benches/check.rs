@@ -492,7 +492,56 @@ fn bench_tiny(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_seeds, bench_generated, bench_tiny);
+/// The language server's cost of one keystroke: apply the edit to the rope,
+/// then check the new version (the server checks every version whole).
+fn bench_edit(c: &mut Criterion) {
+    use tower_lsp_server::ls_types as lsp;
+    use xxgk::lsp::document::{Analysis, Document};
+    use xxgk::text::WideEncoding;
+
+    let packs = std::sync::Arc::new(PackSet::embedded());
+    let mut group = c.benchmark_group("lsp/edit");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(10);
+    for (name, size) in [("30kb", 30_000), ("5mb", 5_000_000)] {
+        let text = generate(2023, size, false);
+        let mut doc = Document::new(&text, 1);
+        let middle = (doc.rope.len_lines() / 2) as u32;
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            let mut version = 1;
+            b.iter(|| {
+                version += 1;
+                let change = lsp::TextDocumentContentChangeEvent {
+                    range: Some(lsp::Range::new(
+                        lsp::Position::new(middle, 0),
+                        lsp::Position::new(middle, 0),
+                    )),
+                    range_length: None,
+                    text: "字".to_owned(),
+                };
+                doc.apply(&change, WideEncoding::Utf16);
+                black_box(Analysis::new(
+                    doc.rope.to_string(),
+                    version,
+                    packs.clone(),
+                    CheckOptions::default(),
+                ))
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_seeds,
+    bench_generated,
+    bench_tiny,
+    bench_edit
+);
 
 // ---------------------------------------------------------------------------
 // Per-rule profile (XXGK_RULE_PROFILE=1)

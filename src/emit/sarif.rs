@@ -319,7 +319,10 @@ mod tests {
         let driver = &run["tool"]["driver"];
         assert_eq!(driver["name"], "xxgk");
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-        assert_eq!(driver["informationUri"].as_str().unwrap_or(""), env!("CARGO_PKG_REPOSITORY"));
+        assert_eq!(
+            driver["informationUri"].as_str().unwrap_or(""),
+            env!("CARGO_PKG_REPOSITORY")
+        );
 
         // Every rule in effect, also the one that never fired.
         let ids: Vec<&str> = driver["rules"]

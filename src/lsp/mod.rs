@@ -9,7 +9,7 @@
 //! snapshot of the text.
 
 mod convert;
-mod document;
+pub mod document;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,23 @@
 -- Headless end-to-end test of the xxgk language server in a real Neovim
 -- (0.7.2 from Debian and 0.11 from PyPI), through editors/nvim/lua/xxgk.
 --
+-- On a temporary copy of tests/nvim/fixture-2013.txt (a 2013 township report
+-- that lacks the fee and review sections and has "𠀀××" in a paragraph):
+--   position encoding  0.9+ negotiates utf-8 (offered by the plugin), 0.7 utf-16
+--   (a) the cn/sections-2007 finding for the missing fee section
+--   (b) the cn/placeholder-cross range after the astral 𠀀: character 2 (utf-16)
+--       or 4 (utf-8), byte columns 4-8 in Neovim
+--   (d) hover on the finding is Markdown
+--   (c) the quick fix 插入“四、政府信息公开的收费及减免情况” applied, written and
+--       read back: inserted right before the old 四 (now 五); the fee finding is
+--       gone and no other finding appeared or vanished
+--   (e) the outline (documentSymbol) has the new and the renumbered section
+--   (g) source.fixAll applies the one safe fix (布署 -> 部署) and nothing else
+--   (j) incremental edits around the astral character keep exact columns
+--   (f) :XxgkRestart starts a new server that reports the same findings
+--   (i) a Markdown buffer in the same folder shares the client
+--   (h) 0.11+: vim.lsp.enable('xxgk') with editors/nvim/lsp/xxgk.lua
+--
 -- Run (see tests/nvim/run.sh and tests/editor_nvim.rs):
 --   XXGK_BIN=target/debug/xxgk nvim --headless -u NONE -i NONE -n \
 --     --cmd 'set rtp+=editors/nvim' -c 'luafile tests/nvim/e2e.lua'
@@ -14,7 +31,7 @@
 -- Exit status: 0 = every check passed, 1 = a check failed, 2 = watchdog timeout.
 -- Everything is logged to stderr (print() would go to the invisible message area).
 
-local uv = vim.loop
+local uv = vim.uv or vim.loop -- vim.loop is deprecated from 0.10
 local t0 = uv.hrtime()
 
 local function log(...)
@@ -305,17 +322,21 @@ local function main()
     'server said ' .. tostring(server_encoding))
 
   -- 4. initial diagnostics
-  wait_for(15000, 'diagnostics from the server', function()
-    return raw[bufnr] ~= nil and #vim.diagnostic.get(bufnr) > 0
-  end)
+  wait_fresh(bufnr, 'diagnostics for the opened document')
   local before = raw[bufnr].items
+  check(#before > 0 and #vim.diagnostic.get(bufnr) == #before,
+    'findings arrived and Neovim shows them all (' .. #before .. ')')
   for _, d in ipairs(before) do
     log(string.format('  finding %d:%d-%d:%d %s %s', d.range.start.line, d.range.start.character,
       d.range['end'].line, d.range['end'].character, tostring(d.code), d.message))
   end
+  local bad_source = {}
   for _, d in ipairs(before) do
-    check(d.source == 'xxgk', 'source is "xxgk": ' .. tostring(d.code), vim.inspect(d.source))
+    if d.source ~= 'xxgk' then
+      table.insert(bad_source, tostring(d.code) .. ': ' .. tostring(d.source))
+    end
   end
+  check(#bad_source == 0, 'every finding has source "xxgk"', table.concat(bad_source, ', '))
 
   -- (a) the missing fee section
   local fee
@@ -534,6 +555,34 @@ local function main()
     'got: ' .. table.concat(sorted_keys(after_all), ' | '))
   vim.cmd('silent write')
   got_set = after_all
+
+  -- (j) incremental edits on the line with the astral character: Neovim sends
+  -- ranges in the negotiated encoding, and the server must apply them exactly
+  local function placeholder_start(what)
+    wait_fresh(bufnr, 'diagnostics after ' .. what)
+    for _, d in ipairs(raw[bufnr].items) do
+      if d.code == 'cn/placeholder-cross' then
+        return d.range.start.line, d.range.start.character
+      end
+    end
+    return nil
+  end
+  local per_enc = function(u16, u8, u32)
+    return ({ ['utf-16'] = u16, ['utf-8'] = u8, ['utf-32'] = u32 })[enc]
+  end
+  local edits = {
+    -- { what, start_col, end_col (bytes), replacement, expected start in utf-16/utf-8/utf-32 }
+    { 'typing 新 between 𠀀 and ××', 4, 4, '新', per_enc(3, 7, 2) },
+    { 'typing 𠀁 (U+20001) at the start of the line', 0, 0, '𠀁', per_enc(5, 11, 3) },
+    { 'replacing 𠀁𠀀新 by 𠀀 (back to the original)', 0, 4 + 4 + 3, '𠀀', per_enc(2, 4, 1) },
+  }
+  for _, e in ipairs(edits) do
+    vim.api.nvim_buf_set_text(bufnr, astral_line, e[2], astral_line, e[3], { e[4] })
+    local line, char = placeholder_start(e[1])
+    check(line == astral_line and char == e[5], '(j) after ' .. e[1] .. ', ×× starts at character ' .. e[5],
+      'got line ' .. tostring(line) .. ' character ' .. tostring(char))
+  end
+  check(vim.deep_equal(key_set(raw[bufnr].items), got_set), '(j) and the findings are the same as before the edits')
 
   -- (f) :XxgkRestart: a new server process serves the buffer again
   local old_id = client.id

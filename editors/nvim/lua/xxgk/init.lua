@@ -29,7 +29,7 @@
 
 local M = {}
 
-local uv = vim.loop
+local uv = vim.uv or vim.loop -- vim.loop is deprecated from 0.10
 
 local defaults = {
   name = 'xxgk',
@@ -120,7 +120,6 @@ function M.client_config(bufnr)
   local cfg = M.config or vim.tbl_deep_extend('force', {}, defaults)
   local fname = vim.api.nvim_buf_get_name(bufnr)
   local root = M.find_root(fname ~= '' and fname or (vim.fn.getcwd() .. '/x'), cfg.root_markers)
-  local on_attach = cfg.on_attach
   return {
     name = cfg.name,
     cmd = cfg.cmd,
@@ -137,7 +136,7 @@ function M.client_config(bufnr)
     handlers = cfg.handlers,
     flags = cfg.flags,
     on_init = cfg.on_init,
-    on_attach = on_attach,
+    on_attach = cfg.on_attach,
     on_exit = cfg.on_exit,
   }
 end
