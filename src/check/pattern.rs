@@ -334,7 +334,7 @@ impl Pattern {
         let Some(first) = found.first() else {
             return;
         };
-        let (first_message, first_fix) = self.finding(cx, sink, first);
+        let (first_message, _) = self.finding(cx, sink, first);
         let message = self
             .group_message
             .replace("{message}", &first_message)
@@ -348,10 +348,9 @@ impl Pattern {
                     (new != cx.slice(&m.range)).then(|| Edit::replace(m.range, new))
                 })
                 .collect();
-            let title = first_fix
-                .map(|f| f.title)
-                .or_else(|| r.title.clone())
-                .unwrap_or_default();
+            // The pack's fix title when it has one; the first match's
+            // ("改为“，”") would misdescribe a group of different marks.
+            let title = r.title.clone().unwrap_or_else(|| "更正".to_owned());
             (!edits.is_empty()).then(|| {
                 Fix::new(
                     format!("全文 {count} 处一并{title}"),
