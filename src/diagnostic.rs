@@ -259,24 +259,17 @@ pub fn compatible_edits<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> (Vec<Ed
     (taken.into_iter().cloned().collect(), applied)
 }
 
-/// Applies [`compatible_edits`] of `fixes` to `text`; returns the new text and
-/// how many fixes were applied.
-pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
-    let (edits, applied) = compatible_edits(fixes);
-    let combined = Fix {
-        title: String::new(),
-        applicability: Applicability::Safe,
-        edits,
-    };
-    (combined.apply(text), applied)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn fix(edits: Vec<Edit>) -> Fix {
         Fix::new("t", Applicability::Safe, edits)
+    }
+
+    fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
+        let (edits, count) = compatible_edits(fixes);
+        (Fix::new("", Applicability::Safe, edits).apply(text), count)
     }
 
     #[test]

@@ -597,3 +597,111 @@ fn the_same_pack_named_twice_loads_once() {
     ]);
     assert_ne!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn fix_writes_safe_fixes_in_the_files_own_encoding_and_line_endings() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let text = "某局2013年政府信息公开工作年度报告\r\n根据《中华人民共和国政府信息公开工作条例》和«北京市政府信息公开规定»编制。\r\n具统计，全年公开86条。\r\n";
+    let (gb, _, bad) = encoding_rs::GB18030.encode(text);
+    assert!(!bad);
+    let path = dir.path().join("gb.txt");
+    std::fs::write(&path, &gb).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+
+    let diff = xxgk_in(dir.path(), &["fix", "gb.txt", "--diff", "--isolated"], None);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert!(
+        diff.stdout
+            .contains("+根据《中华人民共和国政府信息公开条例》"),
+        "{}",
+        diff.stdout
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        gb.as_ref(),
+        "--diff writes nothing"
+    );
+
+    let run = xxgk_in(dir.path(), &["fix", "gb.txt", "--isolated"], None);
+    assert!(
+        run.stderr.contains("已修复 3 处问题（1 个文件）"),
+        "{}",
+        run.stderr
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    let (after, _, bad) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!bad, "still GB18030");
+    assert_eq!(
+        after,
+        "某局2013年政府信息公开工作年度报告\r\n根据《中华人民共和国政府信息公开条例》和《北京市政府信息公开规定》编制。\r\n据统计，全年公开86条。\r\n"
+    );
+    // Outside the edits, every byte is the original's.
+    let prefix = gb.iter().zip(&bytes).take_while(|(a, b)| a == b).count();
+    let suffix = gb
+        .iter()
+        .rev()
+        .zip(bytes.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    assert!(prefix >= "某局2013年政府信息公开工作年度报告\r\n根据".len() - 8);
+    assert!(suffix >= "全年公开86条。\r\n".len());
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+
+    // A second run changes nothing.
+    let again = xxgk_in(dir.path(), &["fix", "gb.txt", "--isolated"], None);
+    assert!(
+        again.stderr.contains("已修复 0 处问题（0 个文件）"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn fix_with_unsafe_fixes_inserts_missing_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo().join("examples/reports/2013-xiangzhen.txt"),
+        dir.path().join("r.txt"),
+    )
+    .unwrap();
+    let run = xxgk_in(
+        dir.path(),
+        &["fix", "r.txt", "--unsafe-fixes", "--isolated"],
+        None,
+    );
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("r.txt")).unwrap();
+    let order = [
+        "四、政府信息公开的收费及减免情况",
+        "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
+        "六、政府信息公开工作存在的主要问题及改进措施",
+        "七、其他需要报告的事项",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|h| {
+            text.find(h)
+                .unwrap_or_else(|| panic!("{h} missing:\n{text}"))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+    let check = xxgk_in(
+        dir.path(),
+        &["check", "r.txt", "--isolated", "--format", "json"],
+        None,
+    );
+    assert!(!rules_of(&check).contains(&"cn/sections-2007".to_owned()));
+}
+
+#[test]
+fn fix_reads_stdin_and_writes_stdout() {
+    let run = common::xxgk_in(
+        &repo(),
+        &["fix", "-", "--isolated"],
+        Some("具统计，全年公开86条。\n".as_bytes()),
+    );
+    assert_eq!(run.stdout, "据统计，全年公开86条。\n");
+}

@@ -2,31 +2,31 @@
 //! The loop must settle within a few rounds, leave no safe-fixable finding,
 //! and never change text outside the edits.
 
-use xxgk::check::{CheckOptions, check};
-use xxgk::diagnostic::apply_fixes;
+use xxgk::check::{CheckOptions, MAX_ROUNDS, fix_text};
+use xxgk::diagnostic::Applicability;
 use xxgk::pack::PackSet;
 
 mod common;
 
 fn settle(text: &str) -> (String, usize) {
     let packs = PackSet::embedded();
-    let mut text = text.to_owned();
-    for round in 0..10 {
-        let outcome = check(&packs, &text, &CheckOptions::default()).unwrap();
-        let safe: Vec<_> = outcome
+    let fixed = fix_text(&packs, text, &CheckOptions::default(), Applicability::Safe).unwrap();
+    assert!(
+        fixed.rounds < MAX_ROUNDS,
+        "safe fixes did not settle:\n{}",
+        fixed.text
+    );
+    // Nothing safe is left to fix.
+    assert!(
+        !fixed
+            .remaining
             .diagnostics
             .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .filter(|f| f.is_safe())
-            .collect();
-        if safe.is_empty() {
-            return (text, round);
-        }
-        let (next, applied) = apply_fixes(&text, safe);
-        assert!(applied > 0, "round {round}: no fix could be applied");
-        text = next;
-    }
-    panic!("safe fixes did not settle in 10 rounds:\n{text}");
+            .any(|d| d.fix.as_ref().is_some_and(|f| f.is_safe())),
+        "{:?}",
+        fixed.remaining.diagnostics
+    );
+    (fixed.text, fixed.rounds)
 }
 
 fn reports() -> Vec<(String, String)> {

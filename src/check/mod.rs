@@ -12,6 +12,7 @@ mod duplicated_word;
 mod empty_section;
 mod engine;
 mod examples;
+mod fix;
 mod heading_numbering;
 mod metadata;
 mod pattern;
@@ -36,6 +37,7 @@ pub use engine::{
     CheckOptions, Outcome, ReportSummary, RuleSetting, SectionRole, check, section_roles,
 };
 pub use examples::{ExampleFailure, verify_examples};
+pub use fix::{Fixed, MAX_ROUNDS, fix_text};
 pub use prefilter::{PossibleMatches, Prefilter};
 
 /// A rule ready to run.

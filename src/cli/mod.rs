@@ -3,6 +3,7 @@
 //! code. Holds no rule logic.
 
 mod explain;
+mod fix;
 mod inputs;
 mod test_packs;
 
@@ -52,6 +53,8 @@ enum Command {
     },
     /// 运行各规则的示例（examples.bad 须触发规则，examples.good 不得触发），用于测试规则包
     TestPacks(CommonArgs),
+    /// 应用修复：默认只应用安全的修复；--unsafe-fixes 也应用需确认的修复；--diff 只显示不写入
+    Fix(fix::FixArgs),
     /// 语言服务器（LSP，经标准输入输出通信），供 VS Code、Neovim 等编辑器使用
     Lsp,
 }
@@ -151,6 +154,7 @@ pub fn run() -> i32 {
         Command::Rules(args) => explain::run_rules(&args),
         Command::Explain { rule, common } => explain::run_explain(&rule, &common),
         Command::TestPacks(common) => test_packs::run(&common),
+        Command::Fix(args) => fix::run(&args),
         Command::Lsp => run_lsp(),
     };
     match result {
