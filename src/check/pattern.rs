@@ -23,6 +23,8 @@ pub struct Pattern {
     matcher: Regex,
     exclude: Option<Regex>,
     scope: Scope,
+    /// Only in sections whose heading title matches.
+    section: Option<Regex>,
     fix: Option<Replacement>,
     /// Above this many matches, one finding stands for all of them (a text
     /// whose punctuation was converted wholesale is one problem, not 300).
@@ -169,6 +171,7 @@ impl Pattern {
             matcher,
             exclude,
             scope: spec.scope.unwrap_or_default(),
+            section: section_filter(src, spec)?,
             fix,
             group_above: spec.group_above,
             group_message: spec
@@ -191,11 +194,12 @@ impl Pattern {
         if !cx.may_match(sink.rule_id()) {
             return;
         }
+        let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
         // Narrow scopes are searched range by range; wide ones in one pass.
-        let found = match self.scope {
-            Scope::Title | Scope::Preamble | Scope::Headings => {
+        let found = match (self.scope, &sections) {
+            (Scope::Title | Scope::Preamble | Scope::Headings, _) | (_, Some(_)) => {
                 let mut found = Vec::new();
-                for range in scope_ranges(cx, self.scope) {
+                for range in scope_ranges(cx, self.scope, sections.as_deref()) {
                     self.search(cx, range, &mut found);
                 }
                 found
@@ -404,23 +408,60 @@ fn in_scope(kind: &BlockKind, scope: Scope) -> bool {
     }
 }
 
-/// The byte ranges of the report a scope covers, in document order.
-pub(super) fn scope_ranges(cx: &Context, scope: Scope) -> Vec<Range<usize>> {
+/// The byte ranges of the report a scope covers, in document order; with
+/// `sections`, only blocks inside those block ranges.
+pub(super) fn scope_ranges(
+    cx: &Context,
+    scope: Scope,
+    sections: Option<&[Range<usize>]>,
+) -> Vec<Range<usize>> {
     let report = cx.report;
+    let inside = |i: usize| sections.is_none_or(|s| s.iter().any(|r| r.contains(&i)));
     match scope {
         Scope::Title => report.meta.title.clone().into_iter().collect(),
-        Scope::Preamble => report.blocks[report.meta.preamble.clone()]
-            .iter()
+        Scope::Preamble => report
+            .meta
+            .preamble
+            .clone()
+            .filter(|&i| inside(i))
+            .filter_map(|i| report.blocks.get(i))
             .filter(|b| !matches!(b.kind, BlockKind::Blank | BlockKind::PageNumber))
             .map(|b| b.range.clone())
             .collect(),
         _ => report
             .blocks
             .iter()
-            .filter(|b| in_scope(&b.kind, scope))
-            .map(|b| b.range.clone())
+            .enumerate()
+            .filter(|(i, b)| inside(*i) && in_scope(&b.kind, scope))
+            .map(|(_, b)| b.range.clone())
             .collect(),
     }
+}
+
+/// The block ranges (heading and content) of the sections whose heading
+/// title matches `re`.
+pub(super) fn section_blocks(cx: &Context, re: &Regex) -> Vec<Range<usize>> {
+    cx.report
+        .sections()
+        .into_iter()
+        .filter(|s| {
+            cx.report
+                .heading(s.heading)
+                .is_some_and(|h| re.is_match(cx.slice(&h.title_range)))
+        })
+        .map(|s| s.heading..s.content.end)
+        .collect()
+}
+
+/// Compiles a rule's `section` field.
+pub(super) fn section_filter(
+    src: &PackSource,
+    spec: &RuleSpec,
+) -> Result<Option<Regex>, PackError> {
+    spec.section
+        .as_ref()
+        .map(|p| super::compile_regex(src, p, "section "))
+        .transpose()
 }
 
 #[cfg(test)]

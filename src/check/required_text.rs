@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use super::pattern::{matcher, scope_ranges};
+use super::pattern::{matcher, scope_ranges, section_blocks, section_filter};
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::pack::schema::{RuleSpec, Scope};
@@ -14,6 +14,9 @@ use crate::pack::{PackError, PackSource};
 pub struct RequiredText {
     matcher: Regex,
     scope: Scope,
+    /// Only in sections whose heading title matches (and nothing is
+    /// required when there is no such section).
+    section: Option<Regex>,
     insert: Option<String>,
     fix_title: Option<String>,
 }
@@ -23,6 +26,7 @@ impl RequiredText {
         Ok(RequiredText {
             matcher: matcher(src, spec)?,
             scope: spec.scope.unwrap_or(Scope::Text),
+            section: section_filter(src, spec)?,
             insert: spec.insert.clone(),
             fix_title: spec.fix_title.clone(),
         })
@@ -33,10 +37,22 @@ impl RequiredText {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        let found = scope_ranges(cx, self.scope)
+        let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
+        if sections.as_ref().is_some_and(Vec::is_empty) {
+            return;
+        }
+        let found = scope_ranges(cx, self.scope, sections.as_deref())
             .iter()
             .any(|r| self.matcher.is_match(cx.slice(r)));
         if found || cx.text.trim().is_empty() {
+            return;
+        }
+        // Reported on the section's heading when the rule is about a section.
+        if let Some(first) = sections.as_ref().and_then(|s| s.first())
+            && let Some(heading) = cx.report.heading(first.start)
+        {
+            let message = sink.message(&[("heading", cx.heading_label(heading))]);
+            sink.report(heading.label_range(), message, Vec::new(), None);
             return;
         }
         let fix = self.insert.as_ref().map(|sentence| {
@@ -91,6 +107,26 @@ insert = "依据《中华人民共和国政府信息公开条例》第五十条�
     fn present_in_preamble_is_silent() {
         let text = "某局2023年政府信息公开工作年度报告\n依据《中华人民共和国政府信息公开条例》编制本报告。\n一、总体情况\n";
         assert!(check_rule(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn section_scoped_requirement_is_reported_on_the_heading_or_not_at_all() {
+        let rule = r#"
+id = "fee"
+kind = "required-text"
+severity = "warning"
+message = "“{heading}”未说明信息处理费"
+pattern = "处理费"
+section = "其他需要报告"
+"#;
+        let text = "一、总体情况\n信息处理费另行说明。\n六、其他需要报告的事项\n无。\n";
+        let found = check_rule(rule, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range.clone()], "六、其他需要报告的事项");
+        assert_eq!(found[0].message, "“六、其他需要报告的事项”未说明信息处理费");
+        // The section missing is another rule's finding, not this one's.
+        assert!(check_rule(rule, "一、总体情况\n无。\n").is_empty());
+        assert!(check_rule(rule, "六、其他需要报告的事项\n未收取信息处理费。\n").is_empty());
     }
 
     #[test]

@@ -263,6 +263,11 @@ pub struct RuleSpec {
     pub literals: Option<Vec<String>>,
     #[serde(default)]
     pub scope: Option<Scope>,
+    /// Only inside sections whose heading title matches this pattern (for
+    /// `required-text`: nothing is required when there is no such section).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub section: Option<Spanned<String>>,
     /// Matches overlapping a match of this pattern (in the same block) are
     /// not findings.
     #[serde(default)]
@@ -356,6 +361,7 @@ impl RuleSpec {
             ("pattern", self.pattern.is_some()),
             ("literals", self.literals.is_some()),
             ("scope", self.scope.is_some()),
+            ("section", self.section.is_some()),
             ("exclude", self.exclude.is_some()),
             ("replace", self.replace.is_some()),
             ("translate", self.translate.is_some()),
