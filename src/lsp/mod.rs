@@ -86,6 +86,8 @@ struct State {
     can_watch: bool,
     /// The client pulls diagnostics (`textDocument/diagnostic`): do not push.
     pull: bool,
+    /// The client can be asked to pull again (`workspace/diagnostic/refresh`).
+    can_refresh: bool,
     year: Option<u16>,
     settings: SettingsCache,
     documents: HashMap<lsp::Uri, Document>,
@@ -105,6 +107,7 @@ impl Backend {
                 encoding: WideEncoding::Utf16,
                 can_watch: false,
                 pull: false,
+                can_refresh: false,
                 year: None,
                 settings: SettingsCache::new(ClientSettings::default().sources()),
                 documents: HashMap::new(),
@@ -235,22 +238,40 @@ impl Backend {
         self.state().encoding
     }
 
-    /// Re-checks every open document (settings or packs changed).
-    fn recheck_all(&self) {
-        let open: Vec<(lsp::Uri, i32)> = {
-            let mut state = self.state();
-            state.settings.clear();
-            state
-                .documents
-                .iter_mut()
-                .map(|(uri, doc)| {
-                    doc.analysis = None;
-                    (uri.clone(), doc.version)
-                })
-                .collect()
+    /// Re-checks every open document (settings or packs changed): pushes new
+    /// diagnostics, or asks a pulling client to pull again.
+    async fn recheck_all(&self) {
+        let (pull, can_refresh) = {
+            let state = self.state();
+            (state.pull, state.can_refresh)
         };
+        self.forget_analyses();
+        if pull {
+            if can_refresh && let Err(e) = self.client.workspace_diagnostic_refresh().await {
+                self.client
+                    .log_message(lsp::MessageType::WARNING, format!("xxgk：{e}"))
+                    .await;
+            }
+            return;
+        }
+        let open: Vec<(lsp::Uri, i32)> = self
+            .state()
+            .documents
+            .iter()
+            .map(|(uri, doc)| (uri.clone(), doc.version))
+            .collect();
         for (uri, version) in open {
             self.schedule(uri, version);
+        }
+    }
+
+    /// Drops the loaded settings and every analysis, so the next check loads
+    /// settings again.
+    fn forget_analyses(&self) {
+        let mut state = self.state();
+        state.settings.clear();
+        for doc in state.documents.values_mut() {
+            doc.analysis = None;
         }
     }
 }
@@ -288,12 +309,20 @@ impl LanguageServer for Backend {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
+        let can_refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         let settings = ClientSettings::from_value(params.initialization_options);
         {
             let mut state = self.state();
             state.encoding = encoding;
             state.can_watch = can_watch;
             state.pull = pull;
+            state.can_refresh = can_refresh;
             state.year = settings.year;
             state.settings = SettingsCache::new(settings.sources());
         }
@@ -427,12 +456,12 @@ impl LanguageServer for Backend {
             state.year = settings.year;
             state.settings = SettingsCache::new(settings.sources());
         }
-        self.recheck_all();
+        self.recheck_all().await;
     }
 
     async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
         // An xxgk.toml or a pack changed: load settings again.
-        self.recheck_all();
+        self.recheck_all().await;
     }
 
     async fn diagnostic(

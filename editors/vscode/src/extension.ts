@@ -34,6 +34,9 @@ interface ServerSettings {
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+/** The watchers whose events the language client forwards (workspace `.toml` files). */
+let clientWatchers: vscode.FileSystemWatcher[] = [];
+/** Watchers for packs and configuration files outside the workspace. */
 let outsideWatchers: vscode.FileSystemWatcher[] = [];
 /** Serialises start/stop/restart so that a quick double restart cannot race. */
 let pending: Promise<void> = Promise.resolve();
@@ -72,7 +75,10 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 }
 
 async function stop(): Promise<void> {
-  outsideWatchers.forEach((w) => w.dispose());
+  for (const w of [...clientWatchers, ...outsideWatchers]) {
+    w.dispose();
+  }
+  clientWatchers = [];
   outsideWatchers = [];
   const running = client;
   client = undefined;
@@ -92,7 +98,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   const configured = vscode.workspace.getConfiguration(SECTION).get<string>('server.path', 'xxgk').trim() || 'xxgk';
   const command = findExecutable(expandPath(configured));
   if (!command) {
-    await reportMissingServer(configured, context);
+    // Not awaited: activation must not wait for the user to close the message.
+    reportMissingServer(configured, context);
     return;
   }
   output?.info(`启动语言服务器：${command} lsp`);
@@ -101,6 +108,10 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     run: { command, args: ['lsp'] },
     debug: { command, args: ['lsp'] },
   };
+  clientWatchers = [
+    vscode.workspace.createFileSystemWatcher('**/xxgk.toml'),
+    vscode.workspace.createFileSystemWatcher('**/*.toml'),
+  ];
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'plaintext' },
@@ -113,10 +124,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       configurationSection: SECTION,
       // xxgk.toml files and rule packs in the workspace; packs and
       // configuration files elsewhere are watched by `watchOutside`.
-      fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/xxgk.toml'),
-        vscode.workspace.createFileSystemWatcher('**/*.toml'),
-      ],
+      fileEvents: clientWatchers,
     },
     middleware: {
       workspace: {
@@ -143,6 +151,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   } catch (e) {
     if (client === created) {
       client = undefined;
+      clientWatchers.forEach((w) => w.dispose());
+      clientWatchers = [];
     }
     await created.dispose().catch(() => undefined);
     const message = String(e instanceof Error ? e.message : e);
@@ -163,7 +173,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   }
 }
 
-async function reportMissingServer(configured: string, context: vscode.ExtensionContext): Promise<void> {
+function reportMissingServer(configured: string, context: vscode.ExtensionContext): void {
   const message =
     configured === 'xxgk'
       ? 'xxgk：找不到语言服务器程序 xxgk（在 PATH 和 ~/.cargo/bin 中都没有找到）。' +
@@ -171,12 +181,13 @@ async function reportMissingServer(configured: string, context: vscode.Extension
       : `xxgk：找不到设置“xxgk.server.path”指定的语言服务器程序“${configured}”，或它不可执行。` +
         '请检查路径，或在 xxgk 仓库根目录运行“cargo install --path .”安装后把该设置改回“xxgk”。';
   output?.error(message);
-  const choice = await vscode.window.showErrorMessage(message, '打开设置', '重试');
-  if (choice === '打开设置') {
-    await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
-  } else if (choice === '重试') {
-    void queue(() => restart(context));
-  }
+  void vscode.window.showErrorMessage(message, '打开设置', '重试').then((choice) => {
+    if (choice === '打开设置') {
+      void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
+    } else if (choice === '重试') {
+      void queue(() => restart(context));
+    }
+  });
 }
 
 /**

@@ -11,11 +11,14 @@
 #
 # environment (all optional):
 #   XXGK_E2E_CACHE  where Node 24 and code-server are installed
-#                   (default: ~/.cache/xxgk-vscode-e2e; about 700 MB)
+#                   (default: ${XDG_CACHE_HOME:-~/.cache}/xxgk-vscode-e2e; about 800 MB)
 #   XXGK_BIN        the xxgk binary to test (default: `cargo build`, target/debug/xxgk)
 #   XXGK_E2E_PORT   code-server's port on 127.0.0.1 (default: a free one)
 #   XXGK_E2E_TIMEOUT seconds to wait for the verdict (default: 90)
 #   XXGK_E2E_KEEP   1 = keep the work folder (logs, workspace) after a pass
+#   XXGK_E2E_TRACE  0 = no LSP traffic log (default 1: code-server --log trace, so that the
+#                   extension's output log ud/logs/*/exthost1/xxgk.xxgk/xxgk.log has it)
+#   XXGK_E2E_STRICT 1 = known server issues (see the harness) fail the test
 #
 # exit code: 0 pass, 1 fail (test failure, setup failure or timeout).
 set -uo pipefail
@@ -27,12 +30,12 @@ APT_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config c
 HERE=$(cd "$(dirname "$0")" && pwd)
 EXT=$(cd "$HERE/.." && pwd)
 REPO=$(cd "$EXT/../.." && pwd)
-CACHE=${XXGK_E2E_CACHE:-$HOME/.cache/xxgk-vscode-e2e}
+CACHE=${XXGK_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xxgk-vscode-e2e}
 
 say() { printf '[e2e] %s\n' "$*"; }
 fail() { printf '[e2e] FAIL: %s\n' "$*"; exit 1; }
 now() { date +%s.%N; }
-secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---------------------------------------------------------------------------
 # 1. Setup (idempotent: each step is skipped when its result is present).
@@ -105,6 +108,7 @@ else
 fi
 XXGK_BIN=$(cd "$(dirname "$XXGK_BIN")" && pwd)/$(basename "$XXGK_BIN")
 
+command -v npm >/dev/null || fail "npm (Node >= 20) is needed to build the extension"
 W=$(mktemp -d "${TMPDIR:-/tmp}/xxgk-vscode-e2e.XXXXXX")
 cd "$EXT" || fail "no $EXT"
 if [ ! -x node_modules/.bin/vsce ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -115,7 +119,7 @@ VERSION=$(node -p 'require("./package.json").version')
 VSIX=$EXT/xxgk-$VERSION.vsix
 say "packaging $(basename "$VSIX")"
 rm -f "$VSIX"
-npm run --silent package >"$W/package.log" 2>&1 || { cat "$W/package.log"; fail "npm run package failed"; }
+npm run --silent package </dev/null >"$W/package.log" 2>&1 || { cat "$W/package.log"; fail "npm run package failed"; }
 [ -s "$VSIX" ] || fail "npm run package did not produce $VSIX"
 
 HARNESS_VSIX=$W/xxgk-e2e-harness.vsix
@@ -140,13 +144,18 @@ cat >"$W/ud/User/settings.json" <<EOF
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
   "chat.disableAIFeatures": true,
-  "xxgk.server.path": "$XXGK_BIN",
   "xxgk.trace.server": "verbose"
 }
 EOF
+# xxgk.server.path is machine-scoped: in code-server (a remote window) it is
+# read from the machine settings, not from the user settings.
+mkdir -p "$W/ud/Machine"
+cat >"$W/ud/Machine/settings.json" <<EOF
+{ "xxgk.server.path": "$XXGK_BIN" }
+EOF
 export XXGK_E2E_CONFIG=$W/config.json
 cat >"$XXGK_E2E_CONFIG" <<EOF
-{ "workspace": "$W/ws", "result": "$W/result.json" }
+{ "workspace": "$W/ws", "result": "$W/result.json", "strict": ${XXGK_E2E_STRICT:-0} }
 EOF
 
 for v in "$VSIX" "$HARNESS_VSIX"; do
@@ -154,15 +163,28 @@ for v in "$VSIX" "$HARNESS_VSIX"; do
         { cat "$W/install.log"; fail "code-server --install-extension $(basename "$v") failed"; }
 done
 
-PORT=${XXGK_E2E_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-"$CODE_SERVER" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check \
-    --disable-workspace-trust --user-data-dir "$W/ud" --extensions-dir "$W/ext" "$W/ws" >"$W/code-server.log" 2>&1 &
+PORT=${XXGK_E2E_PORT:-$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')}
+LOG_ARGS=()
+# The client writes the LSP traffic (xxgk.trace.server) only at log level trace.
+[ "${XXGK_E2E_TRACE:-1}" = 1 ] && LOG_ARGS=(--log trace)
+# Each in its own session (setsid), so that cleanup ends its whole process
+# group: code-server's extension host, file watcher and the xxgk server too.
+setsid "$CODE_SERVER" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check \
+    "${LOG_ARGS[@]}" --disable-workspace-trust --user-data-dir "$W/ud" --extensions-dir "$W/ext" "$W/ws" >"$W/code-server.log" 2>&1 &
 CSPID=$!
 CHPID=
 cleanup() {
-    [ -n "$CHPID" ] && kill "$CHPID" 2>/dev/null
-    [ -n "$CSPID" ] && kill "$CSPID" 2>/dev/null
+    local g groups=()
+    for g in $CHPID $CSPID; do kill -TERM -- "-$g" 2>/dev/null && groups+=("$g"); done
+    # Up to 5 s for every process of the two sessions to exit, then SIGKILL.
+    for _ in $(seq 1 50); do
+        [ ${#groups[@]} -gt 0 ] || break
+        ps -o stat= --sid "$(IFS=,; echo "${groups[*]}")" 2>/dev/null | grep -qv '^Z' || break
+        sleep 0.1
+    done
+    for g in "${groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done
     wait 2>/dev/null
+    CHPID= CSPID=
 }
 trap cleanup EXIT
 for _ in $(seq 1 200); do
@@ -170,7 +192,7 @@ for _ in $(seq 1 200); do
     kill -0 "$CSPID" 2>/dev/null || { tail -20 "$W/code-server.log"; fail "code-server exited"; }
     sleep 0.1
 done
-"$CHROMIUM" --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
+setsid "$CHROMIUM" --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
     --user-data-dir="$W/chrome" --remote-debugging-port=0 \
     "http://127.0.0.1:$PORT/?folder=$W/ws" >"$W/chromium.log" 2>&1 &
 CHPID=$!
@@ -188,6 +210,10 @@ if [ -s "$W/result.json" ]; then
         const r = require(process.argv[1]);
         for (const l of r.log) console.log("  " + l);
         if (r.error) console.log("  ERROR: " + r.error);
+        if (r.ok && r.knownIssues.length) {
+            console.log(`[e2e] ${r.knownIssues.length} known server issue(s), not failing the test (XXGK_E2E_STRICT=1 would):`);
+            for (const k of r.knownIssues) console.log("  - " + k);
+        }
         process.exit(r.ok ? 0 : 1);' "$W/result.json"
     rc=$?
 else
