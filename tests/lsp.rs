@@ -626,17 +626,34 @@ fn pulling_clients_are_asked_to_pull_again_when_settings_change() {
     let uri = "file:///tmp/refresh.txt";
     client.open(uri, "某局2013年政府信息公开工作年度报告\n一、概述\n");
     let pull = |client: &mut Client| {
-        let report = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+        let report = client.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        );
         report["items"].as_array().cloned().unwrap_or_default()
     };
-    assert!(pull(&mut client).iter().any(|d| d["code"] == "cn/sections-2007"));
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"xxgk": {"year": 2020}}}));
+    assert!(
+        pull(&mut client)
+            .iter()
+            .any(|d| d["code"] == "cn/sections-2007")
+    );
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"xxgk": {"year": 2020}}}),
+    );
     let deadline = Instant::now() + TIMEOUT;
-    while !client.pending.iter().any(|m| m["method"] == "workspace/diagnostic/refresh") {
+    while !client
+        .pending
+        .iter()
+        .any(|m| m["method"] == "workspace/diagnostic/refresh")
+    {
         let m = client.next(deadline);
         client.pending.push(m);
     }
     let after = pull(&mut client);
-    assert!(after.iter().any(|d| d["code"] == "cn/sections-2019"), "{after:?}");
+    assert!(
+        after.iter().any(|d| d["code"] == "cn/sections-2019"),
+        "{after:?}"
+    );
     client.shutdown();
 }
