@@ -7,6 +7,7 @@
 //! to users and hold no rule logic. `emit` turns findings into output formats.
 //! See docs/ARCHITECTURE.md.
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod diagnostic;

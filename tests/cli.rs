@@ -386,7 +386,7 @@ fn bad_configuration_is_exit_two_with_position() {
 fn fail_on_threshold() {
     // Only info findings: exit 0 by default, 1 with --fail-on info.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.txt"), "某局2023年政府信息公开工作年度报告\n依据《中华人民共和国政府信息公开条例》编制。\n一、总体情况\n正文。\n二、主动公开政府信息情况\n正文。\n三、收到和处理政府信息公开申请情况\n正文。\n四、政府信息公开行政复议、行政诉讼情况\n正文。\n五、存在的主要问题及改进情况\n正文。\n六、其他需要报告的事项\n无。\n").unwrap();
+    std::fs::write(dir.path().join("a.txt"), "某局2023年政府信息公开工作年度报告\n依据《中华人民共和国政府信息公开条例》编制。\n一、总体情况\n正文。\n二、主动公开政府信息情况\n正文。\n三、收到和处理政府信息公开申请情况\n正文。\n四、政府信息公开行政复议、行政诉讼情况\n正文。\n五、存在的主要问题及改进情况\n正文。\n六、其他需要报告的事项\n本年度未收取信息处理费。\n").unwrap();
     let default = xxgk_in(dir.path(), &["check", "a.txt", "--isolated"], None);
     assert_eq!(default.code, 0, "{}", default.stdout);
     let strict = xxgk_in(

@@ -127,18 +127,20 @@ pub fn run(args: &FixArgs) -> Result<i32, String> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so a crash never leaves a half-written report; the file keeps its
-/// permissions.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// a rename, so a crash never leaves a half-written file; an existing file
+/// keeps its permissions.
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
-    temp.as_file().set_permissions(permissions)?;
+    if let Some(permissions) = permissions {
+        temp.as_file().set_permissions(permissions)?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

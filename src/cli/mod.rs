@@ -8,11 +8,12 @@ mod inputs;
 mod test_packs;
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
+use xxgk::baseline::{self, Baseline, Key};
 use xxgk::check::check;
 use xxgk::diagnostic::{RuleInfo, Severity};
 use xxgk::emit::{self, CheckedFile, Format, HumanOptions};
@@ -101,6 +102,18 @@ struct CheckArgs {
     /// 着色：auto、always、never
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// 不列出问题，只按规则统计数量（规则、级别、数量、可修复数量），按数量排序；仅用于 human 和 json 格式
+    #[arg(long)]
+    statistics: bool,
+    /// 即使发现问题，退出码也为 0（文件无法读取、规则包或配置有误时仍为 2）
+    #[arg(long)]
+    exit_zero: bool,
+    /// 基线文件：隐藏其中记录的已知问题，只报告新问题，并提示基线中已不再出现的记录
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// 把本次发现的全部问题记入基线文件（不输出问题，退出码为 0），供以后 --baseline 使用
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -196,9 +209,32 @@ struct Job {
     display: String,
     text: Result<String, String>,
     settings: Arc<Settings>,
+    /// The path relative to the baseline file's folder (with a baseline).
+    baseline_path: Option<String>,
 }
 
+/// A checked file and, with a baseline, its path relative to the baseline's
+/// folder and its findings' keys.
+type Checked = (CheckedFile, Option<(String, Vec<Key>)>);
+
 fn run_check(args: &CheckArgs) -> Result<i32, String> {
+    if args.statistics && !args.format.has_statistics() {
+        return Err("--statistics 只能与 --format human 或 --format json 一起使用".to_owned());
+    }
+    let baseline = match &args.baseline {
+        Some(path) => Some(read_baseline(path)?),
+        None => None,
+    };
+    if let Some(target) = &args.write_baseline
+        && let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        // Before its path is resolved, so that it resolves like it will be read.
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("无法创建基线文件所在的文件夹 {}：{e}", dir.display()))?;
+    }
+    let baseline_file = args.baseline.as_ref().or(args.write_baseline.as_ref());
+    let baseline_dir = baseline_file.map(|file| folder_of(file));
+
     let inputs = inputs::collect(&args.paths, args.stdin_filename.as_deref())?;
     let mut cache = SettingsCache::new(args.common.sources());
     let mut jobs = Vec::with_capacity(inputs.len());
@@ -213,6 +249,11 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
         {
             continue;
         }
+        let baseline_path = baseline_dir.as_ref().map(|base| match &input {
+            Input::File { path, .. } => relative_to(base, path),
+            Input::Stdin { name: Some(name) } => relative_to(base, name),
+            Input::Stdin { name: None } => "-".to_owned(),
+        });
         jobs.push(Job {
             display: input.display(),
             text: input.read().and_then(|bytes| {
@@ -221,36 +262,88 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
                     .map_err(|e| format!("{}: {e}", input.display()))
             }),
             settings,
+            baseline_path,
         });
     }
 
-    let results: Vec<Result<CheckedFile, String>> = jobs
+    let results: Vec<Result<Checked, String>> = jobs
         .into_par_iter()
         .map(|job| {
             let text = job.text?;
             let options = job.settings.options(args.year.year);
             let outcome = check(&job.settings.packs, &text, &options)
                 .map_err(|e| format!("{}: {e}", job.display))?;
-            Ok(CheckedFile {
+            let keyed = job.baseline_path.map(|path| {
+                let keys = baseline::keys(&text, &outcome.report, &outcome.diagnostics);
+                (path, keys)
+            });
+            let file = CheckedFile {
                 path: job.display,
                 line_index: LineIndex::new(&text),
                 text,
                 report: outcome.summary,
                 diagnostics: outcome.diagnostics,
-            })
+            };
+            Ok((file, keyed))
         })
         .collect();
 
     let mut failed = false;
     let mut files = Vec::with_capacity(results.len());
+    let mut keyed = Vec::new();
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok((file, keys)) => {
+                files.push(file);
+                keyed.extend(keys);
+            }
             Err(message) => {
                 eprintln!("xxgk: 错误：{message}");
                 failed = true;
             }
         }
+    }
+    let keyed: Vec<(&str, &[Key])> = keyed
+        .iter()
+        .map(|(path, keys)| (path.as_str(), keys.as_slice()))
+        .collect();
+
+    if let Some(target) = &args.write_baseline {
+        if failed {
+            return Err(format!("有文件未能检查，未写入基线 {}", target.display()));
+        }
+        let recorded = Baseline::record(keyed.iter().copied());
+        fix::write_atomically(target, recorded.to_json().as_bytes())
+            .map_err(|e| format!("无法写入基线 {}：{e}", target.display()))?;
+        eprintln!(
+            "xxgk: 已将 {} 个问题记入基线 {}（{} 个文件）。",
+            recorded.len(),
+            target.display(),
+            files.len()
+        );
+        return Ok(OK);
+    }
+
+    // With a baseline: hide the known findings; note the entries that match
+    // nothing any more (in a checked file, or for a file that is gone).
+    let mut stale: Vec<&baseline::Entry> = Vec::new();
+    let mut hidden = 0;
+    if let (Some(known), Some(base)) = (&baseline, &baseline_dir) {
+        let matched = known.apply(&keyed);
+        for (file, hide) in files.iter_mut().zip(&matched.hidden) {
+            let mut flags = hide.iter();
+            file.diagnostics
+                .retain(|_| !flags.next().copied().unwrap_or(false));
+            hidden += hide.iter().filter(|h| **h).count();
+        }
+        stale = matched.stale;
+        stale.extend(
+            matched
+                .unchecked
+                .into_iter()
+                .filter(|entry| entry.path != "-" && !base.join(&entry.path).exists()),
+        );
+        stale.sort();
     }
 
     let rules = sarif_rules(&cache);
@@ -261,6 +354,11 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let json = args.format == Format::Json;
+    let extras = emit::Extras {
+        statistics: args.statistics,
+        stale_baseline: (json && baseline.is_some()).then_some(stale.as_slice()),
+    };
     let mut out = std::io::stdout().lock();
     emit::write(
         &mut out,
@@ -268,9 +366,21 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
         &files,
         &rules,
         &HumanOptions { color },
+        &extras,
     )
     .and_then(|()| out.flush())
     .map_err(|e| format!("无法写出结果：{e}"))?;
+
+    if let (Some(path), false) = (&args.baseline, json) {
+        if hidden > 0 && args.format == Format::Human {
+            eprintln!("xxgk: 基线 {} 隐藏了 {hidden} 个已知问题。", path.display());
+        }
+        if !stale.is_empty()
+            && let Some(base) = &baseline_dir
+        {
+            eprintln!("{}", stale_note(path, base, &stale));
+        }
+    }
 
     let threshold = args.fail_on.severity();
     let has_findings = files
@@ -279,11 +389,67 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
         .any(|d| d.severity >= threshold);
     Ok(if failed {
         FAILURE
-    } else if has_findings {
+    } else if has_findings && !args.exit_zero {
         FINDINGS
     } else {
         OK
     })
+}
+
+/// Reads and parses a baseline file.
+fn read_baseline(path: &Path) -> Result<Baseline, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{}: 无法读取基线文件：{e}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{}: 基线文件不是 UTF-8 文本", path.display()))?;
+    Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The folder of `file`, absolute (symbolic links resolved when it exists).
+fn folder_of(file: &Path) -> PathBuf {
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    absolute(parent)
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_owned())
+}
+
+/// `path` relative to the folder `base` (absolute), with `/`.
+fn relative_to(base: &Path, path: &Path) -> String {
+    baseline::relative_path(base, &absolute(path))
+}
+
+/// The note on stderr listing a baseline's entries that match no finding
+/// (`base`: the baseline's folder; the reports' paths are shown relative to
+/// the working folder).
+fn stale_note(path: &Path, base: &Path, stale: &[&baseline::Entry]) -> String {
+    let here = absolute(Path::new("."));
+    let mut note = format!(
+        "xxgk: 注意：基线 {} 中有 {} 条记录已不再出现（问题已修正，或所在文字已改动）。\n\
+         可用 --write-baseline {} 重新生成基线以删去它们（当前的新问题也会一并记入）：",
+        path.display(),
+        stale.len(),
+        path.display()
+    );
+    for entry in stale {
+        let section = if entry.section.is_empty() {
+            "正文前".to_owned()
+        } else {
+            entry.section.join(" › ")
+        };
+        let shown = baseline::relative_path(&here, &base.join(&entry.path));
+        note.push_str(&format!(
+            "\n  {shown}: {}（{section}）“{}”",
+            entry.rule, entry.text
+        ));
+    }
+    note
 }
 
 /// Every rule of every pack set in use, each id once (SARIF lists them all).

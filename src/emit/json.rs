@@ -23,15 +23,24 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::{CheckedFile, Position, Summary};
+use crate::baseline::Entry;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::regime::Regime;
 
 /// The contract's version; bump on an incompatible change.
 const VERSION: u32 = 1;
 
-pub(super) fn write(out: &mut dyn Write, files: &[CheckedFile]) -> io::Result<()> {
+/// Writes the JSON contract; with `--baseline`, the baseline entries that
+/// match no finding any more are added as `"stale_baseline"`.
+pub(super) fn write(
+    out: &mut dyn Write,
+    files: &[CheckedFile],
+    stale_baseline: Option<&[&Entry]>,
+) -> io::Result<()> {
+    let mut document = document(files);
+    document.stale_baseline = stale_baseline;
     // One write: `out` may be an unbuffered stdout.
-    let mut bytes = serde_json::to_vec(&document(files)).map_err(io::Error::other)?;
+    let mut bytes = serde_json::to_vec(&document).map_err(io::Error::other)?;
     bytes.push(b'\n');
     out.write_all(&bytes)
 }
@@ -41,6 +50,7 @@ fn document(files: &[CheckedFile]) -> Document<'_> {
         version: VERSION,
         files: files.iter().map(JsonFile::new).collect(),
         summary: JsonSummary::from(Summary::of(files)),
+        stale_baseline: None,
     }
 }
 
@@ -49,6 +59,8 @@ struct Document<'a> {
     version: u32,
     files: Vec<JsonFile<'a>>,
     summary: JsonSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_baseline: Option<&'a [&'a Entry]>,
 }
 
 #[derive(Serialize)]
@@ -213,7 +225,7 @@ mod tests {
 
     fn render(files: &[CheckedFile]) -> String {
         let mut out = Vec::new();
-        write(&mut out, files).unwrap();
+        write(&mut out, files, None).unwrap();
         String::from_utf8(out).unwrap()
     }
 

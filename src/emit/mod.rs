@@ -6,9 +6,12 @@
 
 mod explain;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
 mod sarif;
+mod statistics;
 
 use std::io::{self, Write};
 
@@ -18,6 +21,7 @@ use crate::text::{LineIndex, WideEncoding};
 
 pub use explain::explain;
 pub use human::HumanOptions;
+pub use statistics::{RuleCount, count as statistics};
 
 /// One checked file, ready to print.
 pub struct CheckedFile {
@@ -50,16 +54,41 @@ pub struct Position {
     pub offset: usize,
 }
 
+/// Output formats. The variants' doc comments are the help `xxgk check
+/// --help` shows for each value, hence in Chinese.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Snippets with the offending text underlined, for people.
+    /// 带上下文片段和下划线，供人阅读
     Human,
-    /// The JSON contract (version 1).
+    /// JSON 契约（版本 1），供脚本使用
     Json,
-    /// SARIF 2.1.0, for code-scanning services.
+    /// SARIF 2.1.0，供代码扫描平台
     Sarif,
-    /// GitHub Actions workflow annotations.
+    /// GitHub Actions 工作流注释
     Github,
+    /// JUnit XML（每个文件一个测试套件，每个问题一个测试用例），供 CI 的测试报告
+    Junit,
+    /// GitLab 代码质量（Code Quality）JSON，供合并请求
+    Gitlab,
+}
+
+impl Format {
+    /// Whether `--statistics` can be written in this format.
+    pub fn has_statistics(self) -> bool {
+        matches!(self, Format::Human | Format::Json)
+    }
+}
+
+/// What `xxgk check` may add around the findings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Extras<'a> {
+    /// Counts per rule instead of the findings (`--statistics`; human and
+    /// JSON formats only, see `Format::has_statistics`).
+    pub statistics: bool,
+    /// `--baseline`: the baseline's entries that match no finding any more;
+    /// the JSON formats add them as `"stale_baseline"` (other formats leave
+    /// them to the caller, which notes them on stderr).
+    pub stale_baseline: Option<&'a [&'a crate::baseline::Entry]>,
 }
 
 /// Counts by severity over all files.
@@ -98,12 +127,25 @@ pub fn write(
     files: &[CheckedFile],
     rules: &[std::sync::Arc<RuleInfo>],
     human: &HumanOptions,
+    extras: &Extras<'_>,
 ) -> io::Result<()> {
+    if extras.statistics {
+        return match format {
+            Format::Human => statistics::write_human(out, files),
+            Format::Json => statistics::write_json(out, files, extras.stale_baseline),
+            _ => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "--statistics 只能用于 human 和 json 格式",
+            )),
+        };
+    }
     match format {
         Format::Human => human::write(out, files, human),
-        Format::Json => json::write(out, files),
+        Format::Json => json::write(out, files, extras.stale_baseline),
         Format::Sarif => sarif::write(out, files, rules),
         Format::Github => github::write(out, files),
+        Format::Junit => junit::write(out, files),
+        Format::Gitlab => gitlab::write(out, files),
     }
 }
 
@@ -375,5 +417,83 @@ pub(crate) mod fixtures {
             clean(),
             long_line(rules),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baseline::Entry;
+
+    fn entry() -> Entry {
+        Entry {
+            path: "a.txt".to_owned(),
+            rule: "cn/x".to_owned(),
+            section: vec!["总体情况".to_owned()],
+            text: "××".to_owned(),
+            occurrence: 0,
+            fingerprint: "0".repeat(32),
+        }
+    }
+
+    fn render(format: Format, files: &[CheckedFile], extras: &Extras<'_>) -> io::Result<String> {
+        let mut out = Vec::new();
+        write(
+            &mut out,
+            format,
+            files,
+            &[],
+            &HumanOptions::default(),
+            extras,
+        )?;
+        Ok(String::from_utf8(out).unwrap_or_default())
+    }
+
+    #[test]
+    fn json_gains_stale_baseline_at_the_end() {
+        let e = entry();
+        let stale = [&e];
+        let extras = Extras {
+            stale_baseline: Some(&stale),
+            ..Extras::default()
+        };
+        let out = render(Format::Json, &[fixtures::clean()], &extras).unwrap();
+        assert!(
+            out.starts_with("{\"version\":1,\"files\":[{\"path\":\"clean.txt\""),
+            "{out}"
+        );
+        assert!(out.ends_with(
+            ",\"summary\":{\"files\":1,\"errors\":0,\"warnings\":0,\"infos\":0,\"hints\":0},\
+             \"stale_baseline\":[{\"path\":\"a.txt\",\"rule\":\"cn/x\",\"section\":[\"总体情况\"],\"text\":\"××\",\"occurrence\":0,\"fingerprint\":\"00000000000000000000000000000000\"}]}\n"
+        ), "{out}");
+        let empty = Extras {
+            stale_baseline: Some(&[]),
+            ..Extras::default()
+        };
+        let out = render(Format::Json, &[], &empty).unwrap();
+        assert!(
+            out.ends_with("\"hints\":0},\"stale_baseline\":[]}\n"),
+            "{out}"
+        );
+        // Without a baseline, the contract's document as it is.
+        assert!(
+            !render(Format::Json, &[], &Extras::default())
+                .unwrap()
+                .contains("stale")
+        );
+    }
+
+    #[test]
+    fn statistics_only_in_human_and_json() {
+        let extras = Extras {
+            statistics: true,
+            ..Extras::default()
+        };
+        for format in [Format::Sarif, Format::Github, Format::Junit, Format::Gitlab] {
+            assert!(!format.has_statistics());
+            assert!(render(format, &[], &extras).is_err());
+        }
+        assert!(render(Format::Human, &[], &extras).is_ok());
+        assert!(render(Format::Json, &[], &extras).is_ok());
     }
 }
