@@ -49,6 +49,16 @@ pub struct Outcome {
     pub rules: Vec<Arc<CompiledRule>>,
     /// Sorted by position, then rule id.
     pub diagnostics: Vec<Diagnostic>,
+    /// Rules that failed on this text (a bug in xxgk); their findings are
+    /// left out.
+    pub failures: Vec<RuleFailure>,
+}
+
+/// A rule that panicked while checking a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleFailure {
+    pub rule: String,
+    pub reason: String,
 }
 
 /// Parses `text` and runs every rule in effect for it. The error is an
@@ -82,9 +92,27 @@ pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outc
     let cx = Context::new(text, &report, year, issuer)
         .with_possible_matches(rule_set.prefilter.scan(text));
     let mut diagnostics = Vec::new();
+    let mut failures = Vec::new();
     for rule in &rules {
         if rule.condition.holds(year, issuer) {
-            rule.run(&cx, &mut diagnostics);
+            // A rule that panics loses its findings for this text; the others
+            // still report (the server must keep serving the writer).
+            let before = diagnostics.len();
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rule.run(&cx, &mut diagnostics)
+            }));
+            if let Err(panic) = run {
+                diagnostics.truncate(before);
+                let reason = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                failures.push(RuleFailure {
+                    rule: rule.info.id.clone(),
+                    reason,
+                });
+            }
         }
     }
     diagnostics.sort_by(|a, b| {
@@ -102,6 +130,7 @@ pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outc
         applied,
         rules,
         diagnostics,
+        failures,
     })
 }
 

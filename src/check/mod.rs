@@ -34,7 +34,8 @@ use crate::regime::Regime;
 use crate::report::Report;
 
 pub use engine::{
-    CheckOptions, Outcome, ReportSummary, RuleSetting, SectionRole, check, section_roles,
+    CheckOptions, Outcome, ReportSummary, RuleFailure, RuleSetting, SectionRole, check,
+    section_roles,
 };
 pub use examples::{ExampleFailure, verify_examples};
 pub use fix::{Fixed, MAX_ROUNDS, fix_text};

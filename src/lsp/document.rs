@@ -62,7 +62,15 @@ impl Analysis {
             check(&packs, &text, &options)
         }));
         let outcome = match outcome {
-            Ok(Ok(outcome)) => outcome,
+            Ok(Ok(outcome)) => {
+                for failure in &outcome.failures {
+                    eprintln!(
+                        "xxgk lsp: rule {} failed on version {version}: {}",
+                        failure.rule, failure.reason
+                    );
+                }
+                outcome
+            }
             Ok(Err(message)) => {
                 eprintln!("xxgk lsp: {message}");
                 empty_outcome(&text)
@@ -106,5 +114,6 @@ fn empty_outcome(text: &str) -> Outcome {
         applied: Vec::new(),
         rules: Vec::new(),
         diagnostics: Vec::new(),
+        failures: Vec::new(),
     }
 }
