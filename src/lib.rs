@@ -12,6 +12,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod extract;
 pub mod lsp;
 pub mod pack;
 pub mod regime;

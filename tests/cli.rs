@@ -162,7 +162,7 @@ fn folder_is_walked_for_txt_and_md_honouring_gitignore() {
         "# 某局2023年政府信息公开工作年度报告\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("c.docx"), "not a report").unwrap();
+    std::fs::write(dir.path().join("c.pdf"), "not a report").unwrap();
     std::fs::create_dir(dir.path().join("old")).unwrap();
     std::fs::write(dir.path().join("old/d.txt"), "××\n").unwrap();
     std::fs::write(dir.path().join(".gitignore"), "old/\n").unwrap();
@@ -704,4 +704,56 @@ fn fix_reads_stdin_and_writes_stdout() {
         Some("具统计，全年公开86条。\n".as_bytes()),
     );
     assert_eq!(run.stdout, "据统计，全年公开86条。\n");
+}
+
+#[test]
+fn fix_refuses_word_and_web_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = repo().join("tests/fixtures/extract/report.html");
+    std::fs::copy(&html, dir.path().join("r.html")).unwrap();
+    let before = std::fs::read(dir.path().join("r.html")).unwrap();
+    let run = xxgk_in(dir.path(), &["fix", "r.html", "--isolated"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("不能自动修复"), "{}", run.stderr);
+    assert_eq!(std::fs::read(dir.path().join("r.html")).unwrap(), before);
+}
+
+#[test]
+fn word_and_web_documents_are_checked_and_located() {
+    let run = xxgk(&[
+        "check",
+        "tests/fixtures/extract/report.docx",
+        "--format",
+        "json",
+        "--isolated",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let d = diagnostics(&run);
+    let cross: Vec<_> = d
+        .iter()
+        .filter(|x| x["rule"] == "cn/placeholder-cross")
+        .collect();
+    assert_eq!(cross.len(), 1, "{d:?}");
+    assert!(
+        cross[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("（段落 ")),
+        "{}",
+        cross[0]
+    );
+    let shown = xxgk(&[
+        "check",
+        "--show-extracted",
+        "tests/fixtures/extract/report.html",
+        "--isolated",
+    ]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown
+            .stdout
+            .starts_with("==> tests/fixtures/extract/report.html <=="),
+        "{}",
+        shown.stdout
+    );
+    assert!(shown.stdout.contains("[段落 1]"), "{}", shown.stdout);
 }

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use xxgk::check::fix_text;
 use xxgk::diagnostic::Applicability;
-use xxgk::text::{decode, encode};
+use xxgk::text::{Decoded, encode};
 
-use super::inputs::{self, Input};
+use super::inputs::{self, Input, SourceKind};
 use super::{CommonArgs, FAILURE, FINDINGS, OK, YearArg};
 use xxgk::config::SettingsCache;
 
@@ -53,21 +53,26 @@ pub fn run(args: &FixArgs) -> Result<i32, String> {
             continue;
         }
         let name = input.display();
-        let bytes = match input.read() {
-            Ok(bytes) => bytes,
+        let loaded = match input.load() {
+            Ok(loaded) => loaded,
             Err(e) => {
                 eprintln!("xxgk: 错误：{e}");
                 failed = true;
                 continue;
             }
         };
-        let decoded = match decode(&bytes) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("xxgk: 错误：{name}: {e}");
-                failed = true;
-                continue;
-            }
+        // Word and web pages cannot be written back faithfully: report, never rewrite.
+        let SourceKind::Text { encoding } = loaded.kind else {
+            eprintln!(
+                "xxgk: 错误：{name}: {}不能自动修复，请在原文档中修改（或另存为 .txt 后再运行 xxgk fix）",
+                loaded.kind.name()
+            );
+            failed = true;
+            continue;
+        };
+        let decoded = Decoded {
+            text: loaded.text,
+            encoding,
         };
         let fixed = fix_text(
             &settings.packs,

@@ -2,6 +2,7 @@
 //! and configuration, calls the analysis core, prints, and picks the exit
 //! code. Holds no rule logic.
 
+mod cache;
 mod explain;
 mod fix;
 mod inputs;
@@ -17,7 +18,8 @@ use xxgk::baseline::{self, Baseline, Key};
 use xxgk::check::check;
 use xxgk::diagnostic::{RuleInfo, Severity};
 use xxgk::emit::{self, CheckedFile, Format, HumanOptions};
-use xxgk::text::{LineIndex, decode};
+use xxgk::report::Report;
+use xxgk::text::{LineIndex, WideEncoding};
 
 use inputs::Input;
 use xxgk::config::{ConfigChoice, Settings, SettingsCache, SettingsSources};
@@ -99,6 +101,9 @@ struct CheckArgs {
     /// 标准输入的文件名（用于输出和查找配置）
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
+    /// 不检查，只显示从 Word 文档（.docx）和网页（.html）中提取的文字及每行所在的段落或表格行
+    #[arg(long)]
+    show_extracted: bool,
     /// 着色：auto、always、never
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -114,6 +119,9 @@ struct CheckArgs {
     /// 把本次发现的全部问题记入基线文件（不输出问题，退出码为 0），供以后 --baseline 使用
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// 不读取也不写入结果缓存（缓存默认在当前文件夹的 .xxgk_cache/，可用环境变量 XXGK_CACHE_DIR 指定位置）
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(clap::Args)]
@@ -204,13 +212,15 @@ fn run_lsp() -> Result<i32, String> {
     Ok(OK)
 }
 
-/// One input, read and decoded, with its settings.
+/// One input, to be read and decoded (in parallel), with its settings.
 struct Job {
     display: String,
-    text: Result<String, String>,
+    input: Input,
     settings: Arc<Settings>,
     /// The path relative to the baseline file's folder (with a baseline).
     baseline_path: Option<String>,
+    /// Where its findings are cached (files only, unless `--no-cache`).
+    cache: Option<Arc<cache::Slot>>,
 }
 
 /// A checked file and, with a baseline, its path relative to the baseline's
@@ -236,7 +246,11 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
     let baseline_dir = baseline_file.map(|file| folder_of(file));
 
     let inputs = inputs::collect(&args.paths, args.stdin_filename.as_deref())?;
+    if args.show_extracted {
+        return Ok(show_extracted(&inputs));
+    }
     let mut cache = SettingsCache::new(args.common.sources());
+    let mut results = cache::ResultCache::open(!args.no_cache);
     let mut jobs = Vec::with_capacity(inputs.len());
     for input in inputs {
         let dir = input.dir();
@@ -254,39 +268,75 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
             Input::Stdin { name: Some(name) } => relative_to(base, name),
             Input::Stdin { name: None } => "-".to_owned(),
         });
+        let slot = match (&mut results, &input) {
+            (Some(results), Input::File { .. }) => {
+                results.slot(&settings, &args.common.packs, args.year.year)
+            }
+            _ => None,
+        };
         jobs.push(Job {
             display: input.display(),
-            text: input.read().and_then(|bytes| {
-                decode(&bytes)
-                    .map(|d| d.text)
-                    .map_err(|e| format!("{}: {e}", input.display()))
-            }),
+            input,
             settings,
             baseline_path,
+            cache: slot,
         });
     }
 
+    let progress = cache::progress(jobs.len());
+    let store = results.as_ref();
     let results: Vec<Result<Checked, String>> = jobs
         .into_par_iter()
         .map(|job| {
-            let text = job.text?;
-            let options = job.settings.options(args.year.year);
-            let outcome = check(&job.settings.packs, &text, &options)
-                .map_err(|e| format!("{}: {e}", job.display))?;
+            // Text files are decoded; Word documents and web pages extracted.
+            let loaded = job.input.load()?;
+            let (text, locations) = (loaded.text, loaded.locations);
+            let slot = job.cache.as_deref().zip(store);
+            let (summary, diagnostics, report) =
+                match slot.and_then(|(slot, store)| store.get(slot, &text)) {
+                    Some(hit) => (hit.summary, hit.diagnostics, None),
+                    None => {
+                        let options = job.settings.options(args.year.year);
+                        let outcome = check(&job.settings.packs, &text, &options)
+                            .map_err(|e| format!("{}: {e}", job.display))?;
+                        if let Some((slot, store)) = slot {
+                            store.put(slot, &text, &outcome.summary, &outcome.diagnostics);
+                        }
+                        (outcome.summary, outcome.diagnostics, Some(outcome.report))
+                    }
+                };
             let keyed = job.baseline_path.map(|path| {
-                let keys = baseline::keys(&text, &outcome.report, &outcome.diagnostics);
+                // A cached file is parsed again: the keys need its outline.
+                let report = report.unwrap_or_else(|| Report::parse(&text));
+                let keys = baseline::keys(&text, &report, &diagnostics);
                 (path, keys)
             });
+            let line_index = LineIndex::new(&text);
+            let mut diagnostics = diagnostics;
+            // In an extracted document, say where the line came from.
+            if let Some(located) = &locations {
+                for d in &mut diagnostics {
+                    let line = line_index.line_col(d.range.start, WideEncoding::Utf32).line;
+                    if let Some(place) = located.get(line as usize) {
+                        d.message = format!("{}（{place}）", d.message);
+                    }
+                }
+            }
             let file = CheckedFile {
                 path: job.display,
-                line_index: LineIndex::new(&text),
+                line_index,
                 text,
-                report: outcome.summary,
-                diagnostics: outcome.diagnostics,
+                report: summary,
+                diagnostics,
             };
+            progress.inc(1);
             Ok((file, keyed))
         })
         .collect();
+    progress.finish_and_clear();
+    if let Some(store) = store {
+        store.report_stats();
+    }
 
     let mut failed = false;
     let mut files = Vec::with_capacity(results.len());
@@ -450,6 +500,22 @@ fn stale_note(path: &Path, base: &Path, stale: &[&baseline::Entry]) -> String {
         ));
     }
     note
+}
+
+/// `--show-extracted`: the text xxgk reads from each Word document or web
+/// page, each line with the paragraph or table row it came from.
+fn show_extracted(inputs: &[Input]) -> i32 {
+    let mut failed = false;
+    for input in inputs {
+        match input.load() {
+            Ok(loaded) => print!("==> {} <==\n{}", input.display(), loaded.shown()),
+            Err(e) => {
+                eprintln!("xxgk: 错误：{e}");
+                failed = true;
+            }
+        }
+    }
+    if failed { FAILURE } else { OK }
 }
 
 /// Every rule of every pack set in use, each id once (SARIF lists them all).
