@@ -297,3 +297,76 @@ fn peer_reports_in_2021_format_have_their_sections() {
         assert_eq!(accountability, name.starts_with("01_"), "{name}");
     }
 }
+
+#[test]
+fn fix_on_copies_of_the_seeds_settles_and_keeps_gb18030_bytes() {
+    let Some(dir) = corpus("seeds") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut originals = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "txt") {
+            let name = path.file_name().unwrap().to_owned();
+            std::fs::copy(&path, tmp.path().join(&name)).unwrap();
+            originals.push(name);
+        }
+    }
+    assert_eq!(originals.len(), 5);
+    let text = std::fs::read_to_string(dir.join("000_8f38e6278bd335ce.txt")).unwrap();
+    let (gb, _, _) = encoding_rs::GB18030.encode(&text);
+    let gb_path = tmp.path().join("gb18030.txt");
+    std::fs::write(&gb_path, &gb).unwrap();
+    let folder = tmp.path().to_str().unwrap();
+
+    let fixed = xxgk(&["fix", folder, "--isolated"]);
+    assert_ne!(fixed.code, 2, "{}", fixed.stderr);
+    let after = xxgk(&[
+        "check",
+        folder,
+        "--isolated",
+        "--no-cache",
+        "--format",
+        "json",
+    ]);
+    let safe_left: Vec<Value> = after.json()["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().cloned().unwrap_or_default())
+        .filter(|d| d["fix"]["safe"] == true)
+        .map(|d| d["rule"].clone())
+        .collect();
+    assert!(safe_left.is_empty(), "{safe_left:?}");
+
+    // A second fix changes no byte.
+    let snapshot: Vec<Vec<u8>> = originals
+        .iter()
+        .chain([&std::ffi::OsString::from("gb18030.txt")])
+        .map(|n| std::fs::read(tmp.path().join(n)).unwrap())
+        .collect();
+    xxgk(&["fix", folder, "--isolated"]);
+    let again: Vec<Vec<u8>> = originals
+        .iter()
+        .chain([&std::ffi::OsString::from("gb18030.txt")])
+        .map(|n| std::fs::read(tmp.path().join(n)).unwrap())
+        .collect();
+    assert_eq!(snapshot, again);
+
+    // The GB18030 copy is still GB18030, equal to the fixed UTF-8 copy's text,
+    // and differs from its original only between the first and last change.
+    let fixed_gb = std::fs::read(&gb_path).unwrap();
+    let (decoded, _, bad) = encoding_rs::GB18030.decode(&fixed_gb);
+    assert!(!bad);
+    let fixed_utf8 = std::fs::read_to_string(tmp.path().join("000_8f38e6278bd335ce.txt")).unwrap();
+    assert_eq!(decoded, fixed_utf8);
+    let (expected, _, _) = encoding_rs::GB18030.encode(&fixed_utf8);
+    assert_eq!(fixed_gb, expected.as_ref());
+    let prefix = gb.iter().zip(&fixed_gb).take_while(|(a, b)| a == b).count();
+    let suffix = gb
+        .iter()
+        .rev()
+        .zip(fixed_gb.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    assert!(prefix > 0 && suffix > 0 && prefix + suffix <= gb.len().min(fixed_gb.len()));
+}
