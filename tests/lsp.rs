@@ -115,8 +115,10 @@ impl Client {
         message
     }
 
-    /// The diagnostics published for `uri` at `version`.
-    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+    /// The diagnostics published for `uri` at `version` (`None`: published
+    /// without a version, as on close).
+    fn published(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let version = version.map_or(Value::Null, Value::from);
         let matches = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
@@ -134,6 +136,10 @@ impl Client {
             let m = self.next(deadline);
             self.pending.push(m);
         }
+    }
+
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        self.published(uri, Some(version))
     }
 
     fn open(&mut self, uri: &str, text: &str) {
@@ -435,7 +441,7 @@ fn close_clears_and_bad_input_does_not_crash() {
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri}}),
     );
-    let cleared = client.diagnostics_unversioned(uri);
+    let cleared = client.published(uri, None);
     assert!(cleared.is_empty());
     // Requests about a closed document answer, empty.
     let symbols = client.request(
@@ -444,28 +450,6 @@ fn close_clears_and_bad_input_does_not_crash() {
     );
     assert!(symbols.is_null());
     client.shutdown();
-}
-
-impl Client {
-    fn diagnostics_unversioned(&mut self, uri: &str) -> Vec<Value> {
-        let matches = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && m["params"]["version"].is_null()
-        };
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(i) = self.pending.iter().position(matches) {
-                let m = self.pending.remove(i);
-                return m["params"]["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-            }
-            let m = self.next(deadline);
-            self.pending.push(m);
-        }
-    }
 }
 
 /// A small deterministic generator (no dependency needed for a test).
