@@ -43,15 +43,9 @@ pub fn run(args: &FixArgs) -> Result<i32, String> {
     let mut applied_total = 0;
     let mut remaining_total = 0;
     for input in inputs::collect(&args.paths, None)? {
-        let settings = cache.for_dir(&input.dir())?;
-        if let Input::File {
-            path,
-            explicit: false,
-        } = &input
-            && settings.config.excludes(path)
-        {
+        let Some(settings) = super::settings_for(&mut cache, &input)? else {
             continue;
-        }
+        };
         let name = input.display();
         let loaded = match input.load() {
             Ok(loaded) => loaded,

@@ -253,16 +253,9 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
     let mut results = cache::ResultCache::open(!args.no_cache);
     let mut jobs = Vec::with_capacity(inputs.len());
     for input in inputs {
-        let dir = input.dir();
-        let settings = cache.for_dir(&dir)?;
-        if let Input::File {
-            path,
-            explicit: false,
-        } = &input
-            && settings.config.excludes(path)
-        {
+        let Some(settings) = settings_for(&mut cache, &input)? else {
             continue;
-        }
+        };
         let baseline_path = baseline_dir.as_ref().map(|base| match &input {
             Input::File { path, .. } => relative_to(base, path),
             Input::Stdin { name: Some(name) } => relative_to(base, name),
@@ -500,6 +493,15 @@ fn stale_note(path: &Path, base: &Path, stale: &[&baseline::Entry]) -> String {
         ));
     }
     note
+}
+
+/// The settings for an input, or `None` when its configuration excludes it
+/// (only files found in folders: a file named on the command line is checked).
+fn settings_for(cache: &mut SettingsCache, input: &Input) -> Result<Option<Arc<Settings>>, String> {
+    let settings = cache.for_dir(&input.dir())?;
+    let excluded =
+        matches!(input, Input::File { path, explicit: false } if settings.config.excludes(path));
+    Ok((!excluded).then_some(settings))
 }
 
 /// `--show-extracted`: the text xxgk reads from each Word document or web
