@@ -248,29 +248,19 @@ impl Pattern {
                 }
                 continue;
             }
-            if let Some(exclude) = &self.exclude {
+            if self.exclude.is_some() {
                 if excluded.as_ref().is_none_or(|(at, _)| *at != b) {
-                    let spans = exclude
-                        .find_iter(cx.slice(&block.range))
-                        .map(|m| block.range.start + m.start()..block.range.start + m.end())
-                        .collect();
+                    let spans = self.exclusions(cx.slice(&block.range), block.range.start);
                     excluded = Some((b, spans));
                 }
-                if excluded.as_ref().is_some_and(|(_, spans)| {
-                    spans
-                        .iter()
-                        .any(|m| m.start < flagged.end() && flagged.start() < m.end)
-                }) {
+                if excluded
+                    .as_ref()
+                    .is_some_and(|(_, spans)| overlaps(spans, flagged.range()))
+                {
                     continue;
                 }
             }
-            found.push(Match {
-                range: flagged.range(),
-                replacement: self
-                    .fix
-                    .as_ref()
-                    .map(|r| r.replacement(&caps, flagged.as_str())),
-            });
+            found.push(self.to_match(&caps, flagged, 0));
         }
         found
     }
@@ -287,24 +277,36 @@ impl Pattern {
             if flagged.is_empty() {
                 continue;
             }
-            if let Some(exclude) = &self.exclude {
-                let spans = excluded.get_or_insert_with(|| {
-                    exclude.find_iter(haystack).map(|m| m.range()).collect()
-                });
-                if spans
-                    .iter()
-                    .any(|m| m.start < flagged.end() && flagged.start() < m.end)
-                {
+            if self.exclude.is_some() {
+                let spans = excluded.get_or_insert_with(|| self.exclusions(haystack, 0));
+                if overlaps(spans, flagged.range()) {
                     continue;
                 }
             }
-            found.push(Match {
-                range: range.start + flagged.start()..range.start + flagged.end(),
-                replacement: self
-                    .fix
-                    .as_ref()
-                    .map(|r| r.replacement(&caps, flagged.as_str())),
-            });
+            found.push(self.to_match(&caps, flagged, range.start));
+        }
+    }
+
+    /// Where the rule's `exclude` pattern matches in `haystack` (offsets
+    /// shifted by `base`): matches overlapping them are not findings.
+    fn exclusions(&self, haystack: &str, base: usize) -> Vec<Range<usize>> {
+        self.exclude.as_ref().map_or_else(Vec::new, |exclude| {
+            exclude
+                .find_iter(haystack)
+                .map(|m| base + m.start()..base + m.end())
+                .collect()
+        })
+    }
+
+    /// A match of the flagged part (offsets shifted by `base`), with its
+    /// replacement when the rule has a fix.
+    fn to_match(&self, caps: &Captures, flagged: regex::Match, base: usize) -> Match {
+        Match {
+            range: base + flagged.start()..base + flagged.end(),
+            replacement: self
+                .fix
+                .as_ref()
+                .map(|r| r.replacement(caps, flagged.as_str())),
         }
     }
 
@@ -392,6 +394,12 @@ impl Replacement {
                 .unwrap_or_else(|| found.to_owned()),
         }
     }
+}
+
+fn overlaps(spans: &[Range<usize>], range: Range<usize>) -> bool {
+    spans
+        .iter()
+        .any(|m| m.start < range.end && range.start < m.end)
 }
 
 /// Whether a block of this kind is in a scope (for the block scopes).
