@@ -118,8 +118,11 @@ pub fn rope_char(rope: &Rope, position: lsp::Position, encoding: WideEncoding) -
     let start = rope.line_to_char(line);
     let mut units = 0usize;
     let mut chars = 0usize;
-    for c in rope.line(line).chars() {
-        if c == '\n' || c == '\r' || units >= position.character as usize {
+    let mut line_chars = rope.line(line).chars().peekable();
+    while let Some(c) = line_chars.next() {
+        // A CRLF's \r belongs to the line break, as in `text::LineIndex`.
+        let line_break = c == '\n' || (c == '\r' && line_chars.peek() == Some(&'\n'));
+        if line_break || units >= position.character as usize {
             break;
         }
         let width = match encoding {

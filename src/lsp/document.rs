@@ -117,3 +117,55 @@ fn empty_outcome(text: &str) -> Outcome {
         failures: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The LSP position of char index `at` in `text`, in `encoding` units.
+    fn position(text: &str, at: usize, encoding: WideEncoding) -> lsp::Position {
+        let before: String = text.chars().take(at).collect();
+        let line = before.matches('\n').count() as u32;
+        let column = before.rsplit('\n').next().unwrap_or("");
+        let character = match encoding {
+            WideEncoding::Utf8 => column.len(),
+            WideEncoding::Utf16 => column.encode_utf16().count(),
+            WideEncoding::Utf32 => column.chars().count(),
+        } as u32;
+        lsp::Position::new(line, character)
+    }
+
+    proptest! {
+        /// Edits applied to the rope give the text a plain string splice gives,
+        /// in every encoding, with CJK, astral characters and CRLF.
+        #[test]
+        fn rope_edits_equal_string_splices(
+            start in "[一二𠮷😀a\r\n]{0,30}",
+            edits in proptest::collection::vec((0usize..40, 0usize..5, "[一𠮷😀b\n]{0,3}"), 1..20),
+            encoding in prop_oneof![Just(WideEncoding::Utf8), Just(WideEncoding::Utf16), Just(WideEncoding::Utf32)],
+        ) {
+            let mut doc = Document::new(&start, 1);
+            let mut expected: Vec<char> = start.chars().collect();
+            for (a, len, insert) in edits {
+                let text: String = expected.iter().collect();
+                let a = a.min(expected.len());
+                let b = (a + len).min(expected.len());
+                // The server counts a CRLF's \r as part of the line break:
+                // positions between \r and \n do not exist for a client.
+                let inside_crlf = |i: usize| i > 0 && i < expected.len() && expected[i - 1] == '\r' && expected[i] == '\n';
+                if inside_crlf(a) || inside_crlf(b) {
+                    continue;
+                }
+                let change = lsp::TextDocumentContentChangeEvent {
+                    range: Some(lsp::Range::new(position(&text, a, encoding), position(&text, b, encoding))),
+                    range_length: None,
+                    text: insert.clone(),
+                };
+                doc.apply(&change, encoding);
+                expected.splice(a..b, insert.chars());
+            }
+            prop_assert_eq!(doc.rope.to_string(), expected.iter().collect::<String>());
+        }
+    }
+}
