@@ -28,6 +28,20 @@ fn check(dir: &Path, args: &[&str]) -> Run {
     xxgk_in(dir, &all, None)
 }
 
+/// `xxgk check reports --baseline ci/xxgk-baseline.json --format json` in `root`.
+fn check_against_baseline(root: &Path) -> Run {
+    check(
+        root,
+        &[
+            "reports",
+            "--baseline",
+            "ci/xxgk-baseline.json",
+            "--format",
+            "json",
+        ],
+    )
+}
+
 // ---- formats -------------------------------------------------------------
 
 #[test]
@@ -262,16 +276,7 @@ fn baseline_scenario(text: &str, fix: Option<(&str, &str, &str)>) {
     // 2. A paragraph inserted at the top: still all hidden, nothing stale.
     let edited = insert_paragraph_at_top(text);
     write(&report, &edited);
-    let run = check(
-        root,
-        &[
-            "reports",
-            "--baseline",
-            "ci/xxgk-baseline.json",
-            "--format",
-            "json",
-        ],
-    );
+    let run = check_against_baseline(root);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(diagnostics(&run), Vec::<serde_json::Value>::new());
     assert_eq!(run.json()["stale_baseline"], serde_json::json!([]));
@@ -279,16 +284,7 @@ fn baseline_scenario(text: &str, fix: Option<(&str, &str, &str)>) {
     // 3. A new placeholder: exactly one new finding.
     let edited = add_placeholder(&edited);
     write(&report, &edited);
-    let run = check(
-        root,
-        &[
-            "reports",
-            "--baseline",
-            "ci/xxgk-baseline.json",
-            "--format",
-            "json",
-        ],
-    );
+    let run = check_against_baseline(root);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let new = diagnostics(&run);
     assert_eq!(new.len(), 1, "{new:#?}");
@@ -299,16 +295,7 @@ fn baseline_scenario(text: &str, fix: Option<(&str, &str, &str)>) {
     if let Some((defect, corrected, rule)) = fix {
         assert!(edited.contains(defect));
         write(&report, &edited.replacen(defect, corrected, 1));
-        let run = check(
-            root,
-            &[
-                "reports",
-                "--baseline",
-                "ci/xxgk-baseline.json",
-                "--format",
-                "json",
-            ],
-        );
+        let run = check_against_baseline(root);
         assert_eq!(diagnostics(&run).len(), 1);
         let stale = run.json()["stale_baseline"]
             .as_array()
