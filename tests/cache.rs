@@ -4,6 +4,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
 
 struct Run {
     code: i32,
@@ -40,7 +43,9 @@ impl Setup {
         for entry in std::fs::read_dir(examples).unwrap() {
             let path = entry.unwrap().path();
             if path.is_file() {
-                std::fs::copy(&path, reports.join(path.file_name().unwrap())).unwrap();
+                let copy = reports.join(path.file_name().unwrap());
+                std::fs::copy(&path, &copy).unwrap();
+                age(&copy);
             }
         }
         Setup { dir }
@@ -78,8 +83,8 @@ impl Setup {
         }
     }
 
-    /// The cache's entry files.
-    fn entries(&self) -> Vec<PathBuf> {
+    /// The cache's index files (one per settings key).
+    fn indexes(&self) -> Vec<PathBuf> {
         fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let path = entry.path();
@@ -95,6 +100,26 @@ impl Setup {
         out.sort();
         out
     }
+
+    /// The number of entries (checked texts) in all indexes.
+    fn entries(&self) -> usize {
+        self.indexes()
+            .iter()
+            .map(|index| read_index(index)["entries"].as_object().map_or(0, |e| e.len()))
+            .sum()
+    }
+}
+
+/// Sets a file's modification time an hour back: a file written by a test
+/// a moment ago is "racy" and never trusted by its stamp.
+fn age(path: &Path) {
+    let file = std::fs::File::options().append(true).open(path).unwrap();
+    file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+}
+
+fn read_index(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 const JSON: &[&str] = &["check", "--format", "json", "reports"];
@@ -119,7 +144,7 @@ fn warm_run_prints_what_a_cold_run_prints() {
     );
     assert_eq!(cold.stdout, uncached.stdout);
     assert_eq!(warm.stdout, cold.stdout);
-    assert_eq!(setup.entries().len(), 3);
+    assert_eq!(setup.entries(), 3);
 
     // Every format, warm, prints what an uncached run prints.
     for format in ["human", "sarif", "junit", "gitlab", "github"] {
@@ -298,85 +323,120 @@ fn no_cache_writes_nothing_and_the_default_folder_is_ignored_by_git() {
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), &text).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("缓存：命中 0，未命中 0"));
-    assert!(setup.entries().is_empty());
+    assert_eq!(setup.entries(), 0);
 }
 
 #[test]
 fn corrupt_entries_are_misses_and_are_rewritten() {
     let setup = Setup::new();
     let cold = setup.run(JSON);
-    let entries = setup.entries();
+    let indexes = setup.indexes();
+    assert_eq!(indexes.len(), 1);
+    let index = &indexes[0];
+    let valid = read_index(index);
+    let entries = valid["entries"].as_object().unwrap().clone();
     assert_eq!(entries.len(), 3);
-    let valid = std::fs::read_to_string(&entries[0]).unwrap();
+    // The entry of a report with findings.
+    let (key, entry) = entries
+        .iter()
+        .find(|(_, e)| !e["diagnostics"].as_array().unwrap().is_empty())
+        .unwrap();
 
-    let corrupt = [
+    // Whole-file damage: every file is checked again and the index rewritten.
+    let whole = [
         String::new(),
         "not json at all \u{0}\u{1}".to_owned(),
-        valid[..valid.len() / 2].to_owned(),
-        // Well-formed, but wrong: an unknown rule, a range past the end, a
-        // range inside a character, a bad severity, a wrong length.
-        valid.replacen("\"rule\":\"", "\"rule\":\"nope/", 1),
-        valid.replacen("\"range\":[", "\"range\":[99999999,", 1),
-        valid.replacen("\"severity\":\"", "\"severity\":\"x", 1),
-        valid.replacen("\"len\":", "\"len\":1", 1),
+        valid.to_string()[..valid.to_string().len() / 2].to_owned(),
     ];
-    for bad in &corrupt {
-        if bad == &valid {
-            continue;
-        }
-        std::fs::write(&entries[0], bad).unwrap();
+    for bad in &whole {
+        std::fs::write(index, bad).unwrap();
         let run = setup.run(JSON);
-        assert_eq!(run.stats(), (2, 1), "{bad}");
+        assert_eq!(run.stats(), (0, 3), "{bad}");
         assert_eq!(run.stdout, cold.stdout, "{bad}");
+        assert_eq!(setup.entries(), 3);
+    }
+
+    // One entry well-formed but wrong: an unknown rule, a range past the
+    // end, a bad severity, a missing position; and, for formats that read
+    // the text, a wrong length. That file alone is checked again, by
+    // either route.
+    let damaged: Vec<(&str, Value)> = {
+        let mut unknown = entry.clone();
+        unknown["diagnostics"][0]["rule"] = "nope/rule".into();
+        let mut past = entry.clone();
+        past["diagnostics"][0]["range"][1] = 99_999_999.into();
+        let mut severity = entry.clone();
+        severity["diagnostics"][0]["severity"] = "x".into();
+        let mut positions = entry.clone();
+        positions["positions"].as_array_mut().unwrap().pop();
+        let mut length = entry.clone();
+        length["len"] = (entry["len"].as_u64().unwrap() + 1).into();
+        vec![
+            ("json", unknown),
+            ("json", past),
+            ("json", severity),
+            ("json", positions),
+            ("human", length),
+        ]
+    };
+    for (format, bad) in damaged {
+        let args = ["check", "--color", "never", "--format", format, "reports"];
+        let expected = setup.run(&args).stdout;
+        let mut broken = read_index(index);
+        broken["entries"][key] = bad.clone();
+        std::fs::write(index, broken.to_string()).unwrap();
+        let run = setup.run(&args);
+        assert_eq!(run.stats(), (2, 1), "{bad}");
+        assert_eq!(run.stdout, expected, "{bad}");
         // The miss wrote the entry again.
-        assert_eq!(std::fs::read_to_string(&entries[0]).unwrap(), valid);
+        assert_eq!(&read_index(index)["entries"][key], entry, "{bad}");
     }
 
-    // Entries whose every range is one byte inside a Chinese character of
-    // their report.
-    let texts: Vec<String> = std::fs::read_dir(setup.path().join("reports"))
-        .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
-    for entry in &entries {
-        let json = std::fs::read_to_string(entry).unwrap();
-        let text = texts
-            .iter()
-            .find(|t| json.contains(&format!("\"len\":{},", t.len())))
-            .unwrap();
-        let inside = text
-            .char_indices()
-            .find(|(_, c)| c.len_utf8() > 1)
-            .unwrap()
-            .0
-            + 1;
-        std::fs::write(entry, replace_ranges(&json, inside)).unwrap();
-    }
+    // An unreadable index (a folder in its place) is a miss too.
+    std::fs::remove_file(index).unwrap();
+    std::fs::create_dir(index).unwrap();
     let run = setup.run(JSON);
-    // 2023-bumen.md has no findings, so no ranges to break.
-    assert_eq!(run.stats(), (1, 2));
-    assert_eq!(run.stdout, cold.stdout);
-
-    // An unreadable entry (a folder in its place) is a miss too.
-    std::fs::remove_file(&entries[1]).unwrap();
-    std::fs::create_dir(&entries[1]).unwrap();
-    let run = setup.run(JSON);
+    assert_eq!(run.stats(), (0, 3));
     assert_eq!(run.stdout, cold.stdout);
     assert_eq!(run.code, cold.code, "{}", run.stderr);
     assert!(!run.stderr.contains("错误"), "{}", run.stderr);
 }
 
-/// Rewrites every `"range":[a,b]` of an entry to `[at,at]`.
-fn replace_ranges(json: &str, at: usize) -> String {
-    let mut out = String::new();
-    let mut rest = json;
-    while let Some(i) = rest.find("\"range\":[") {
-        let (head, tail) = rest.split_at(i + "\"range\":[".len());
-        out.push_str(head);
-        let end = tail.find(']').unwrap();
-        out.push_str(&format!("{at},{at}"));
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+#[test]
+fn unchanged_files_are_not_read_again_by_formats_without_text() {
+    let setup = Setup::new();
+    let cold = setup.run(JSON);
+    assert_eq!(cold.stats(), (0, 3));
+    let placeholders = |out: &str| out.matches("cn/placeholder-x").count();
+    // The same size and modification time, other text: a format that prints
+    // positions trusts the stamp (as Ruff and git do) ...
+    let report = setup.path().join("reports/2013-xiangzhen.txt");
+    let text = std::fs::read_to_string(&report).unwrap();
+    let modified = std::fs::metadata(&report).unwrap().modified().unwrap();
+    let swapped = text.replacen("工作", "XXXXXX", 1);
+    assert_eq!(swapped.len(), text.len());
+    std::fs::write(&report, &swapped).unwrap();
+    let file = std::fs::File::options().append(true).open(&report).unwrap();
+    file.set_modified(modified).unwrap();
+    let stamped = setup.run(JSON);
+    assert_eq!(stamped.stats(), (3, 0));
+    assert_eq!(stamped.stdout, cold.stdout, "the file was not read");
+    // ... the human format reads the text, and so sees the change.
+    let human = setup.run(&["check", "--color", "never", "reports"]);
+    assert_eq!(human.stats(), (2, 1));
+    assert_eq!(placeholders(&human.stdout), placeholders(&cold.stdout) + 1);
+
+    // A file modified at or after the run's start (here: in the future) is
+    // read even when its stamp matches.
+    std::fs::write(&report, &text).unwrap();
+    let file = std::fs::File::options().append(true).open(&report).unwrap();
+    file.set_modified(SystemTime::now() + Duration::from_secs(3600))
+        .unwrap();
+    assert_eq!(setup.run(JSON).stdout, cold.stdout);
+    std::fs::write(&report, &swapped).unwrap();
+    file.set_modified(SystemTime::now() + Duration::from_secs(3600))
+        .unwrap();
+    let racy = setup.run(JSON);
+    assert_eq!(racy.stats(), (3, 0), "its text is known from the human run");
+    assert_eq!(placeholders(&racy.stdout), placeholders(&cold.stdout) + 1);
 }

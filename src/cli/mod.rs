@@ -17,10 +17,10 @@ use rayon::prelude::*;
 use xxgk::baseline::{self, Baseline, Key};
 use xxgk::check::check;
 use xxgk::diagnostic::{RuleInfo, Severity};
-use xxgk::emit::{self, CheckedFile, Format, HumanOptions};
+use xxgk::emit::{self, CheckedFile, Format, HumanOptions, Located, PositionTable, Source};
 use xxgk::report::Report;
-use xxgk::text::{LineIndex, WideEncoding};
 
+use cache::{ContentKey, Stored};
 use inputs::Input;
 use xxgk::config::{ConfigChoice, Settings, SettingsCache, SettingsSources};
 
@@ -278,56 +278,20 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
 
     let progress = cache::progress(jobs.len());
     let store = results.as_ref();
+    // Formats that print only positions can take a cached file's findings
+    // without reading it; snippets, fingerprints and baselines need the text.
+    let by_stamp = !args.format.needs_text() && baseline_file.is_none();
     let results: Vec<Result<Checked, String>> = jobs
         .into_par_iter()
         .map(|job| {
-            // Text files are decoded; Word documents and web pages extracted.
-            let loaded = job.input.load()?;
-            let (text, locations) = (loaded.text, loaded.locations);
-            let slot = job.cache.as_deref().zip(store);
-            let (summary, diagnostics, report) =
-                match slot.and_then(|(slot, store)| store.get(slot, &text)) {
-                    Some(hit) => (hit.summary, hit.diagnostics, None),
-                    None => {
-                        let options = job.settings.options(args.year.year);
-                        let outcome = check(&job.settings.packs, &text, &options)
-                            .map_err(|e| format!("{}: {e}", job.display))?;
-                        if let Some((slot, store)) = slot {
-                            store.put(slot, &text, &outcome.summary, &outcome.diagnostics);
-                        }
-                        (outcome.summary, outcome.diagnostics, Some(outcome.report))
-                    }
-                };
-            let keyed = job.baseline_path.map(|path| {
-                // A cached file is parsed again: the keys need its outline.
-                let report = report.unwrap_or_else(|| Report::parse(&text));
-                let keys = baseline::keys(&text, &report, &diagnostics);
-                (path, keys)
-            });
-            let line_index = LineIndex::new(&text);
-            let mut diagnostics = diagnostics;
-            // In an extracted document, say where the line came from.
-            if let Some(located) = &locations {
-                for d in &mut diagnostics {
-                    let line = line_index.line_col(d.range.start, WideEncoding::Utf32).line;
-                    if let Some(place) = located.get(line as usize) {
-                        d.message = format!("{}（{place}）", d.message);
-                    }
-                }
-            }
-            let file = CheckedFile {
-                path: job.display,
-                line_index,
-                text,
-                report: summary,
-                diagnostics,
-            };
+            let checked = check_job(args, job, store, by_stamp);
             progress.inc(1);
-            Ok((file, keyed))
+            checked
         })
         .collect();
     progress.finish_and_clear();
     if let Some(store) = store {
+        store.save();
         store.report_stats();
     }
 
@@ -493,6 +457,91 @@ fn stale_note(path: &Path, base: &Path, stale: &[&baseline::Entry]) -> String {
         ));
     }
     note
+}
+
+/// Checks one input: from the cache by its stamp (when `by_stamp`), else
+/// reads it and takes the cache's findings on its text, else runs the rules
+/// and stores what they found.
+fn check_job(
+    args: &CheckArgs,
+    job: Job,
+    store: Option<&cache::ResultCache>,
+    by_stamp: bool,
+) -> Result<Checked, String> {
+    let slot = job.cache.as_deref().zip(store);
+    let file = match (&job.input, slot) {
+        (Input::File { path, .. }, Some((_, store))) => store
+            .stamp(path)
+            .zip(std::path::absolute(path).ok())
+            .map(|(stamp, absolute)| (absolute.to_string_lossy().into_owned(), stamp)),
+        _ => None,
+    };
+    if let (true, Some((slot, store)), Some((path, stamp))) = (by_stamp, slot, &file)
+        && let Some(hit) = store.by_stamp(slot, path, *stamp)
+    {
+        let file = CheckedFile {
+            path: job.display,
+            source: Located::Positions(hit.positions),
+            report: hit.summary,
+            diagnostics: hit.diagnostics,
+        };
+        return Ok((file, None));
+    }
+
+    // Text files are decoded; Word documents and web pages extracted.
+    let loaded = job.input.load()?;
+    let (text, locations) = (loaded.text, loaded.locations);
+    let source = Source::new(text);
+    let extracted = locations.is_some();
+    let cached = slot.map(|(slot, store)| {
+        let key = ContentKey::of(&source.text);
+        let hit = store.by_text(slot, &key, &source.text);
+        (slot, store, key, hit)
+    });
+    let (summary, mut diagnostics, report) = match cached {
+        Some((slot, store, key, Some(hit))) => {
+            store.seen(slot, file, key);
+            (hit.summary, hit.diagnostics, None)
+        }
+        cached => {
+            let options = job.settings.options(args.year.year);
+            let outcome = check(&job.settings.packs, &source.text, &options)
+                .map_err(|e| format!("{}: {e}", job.display))?;
+            if let Some((slot, store, key, _)) = cached {
+                let stored = Stored {
+                    text: &source.text,
+                    extracted,
+                    summary: &outcome.summary,
+                    diagnostics: &outcome.diagnostics,
+                    positions: &PositionTable::of(&source, &outcome.diagnostics),
+                };
+                store.put(slot, file, key, stored);
+            }
+            (outcome.summary, outcome.diagnostics, Some(outcome.report))
+        }
+    };
+    let keyed = job.baseline_path.map(|path| {
+        // A cached file is parsed again: the keys need its outline.
+        let report = report.unwrap_or_else(|| Report::parse(&source.text));
+        let keys = baseline::keys(&source.text, &report, &diagnostics);
+        (path, keys)
+    });
+    // In an extracted document, say where the line came from.
+    if let Some(located) = &locations {
+        for d in &mut diagnostics {
+            let line = source.position(d.range.start).line as usize - 1;
+            if let Some(place) = located.get(line) {
+                d.message = format!("{}（{place}）", d.message);
+            }
+        }
+    }
+    let file = CheckedFile {
+        path: job.display,
+        source: Located::Text(source),
+        report: summary,
+        diagnostics,
+    };
+    Ok((file, keyed))
 }
 
 /// The settings for an input, or `None` when its configuration excludes it

@@ -37,8 +37,11 @@ fn issues(files: &[CheckedFile]) -> Vec<Issue<'_>> {
         }
         let path = repository_path(&file.path);
         // The outline gives the section path of each finding's fingerprint.
-        let report = Report::parse(&file.text);
-        let keys = baseline::keys(&file.text, &report, &file.diagnostics);
+        // Without the text (which `xxgk check` keeps for this format) the
+        // fingerprint has no section path.
+        let text = file.source().map_or("", |s| s.text.as_str());
+        let report = Report::parse(text);
+        let keys = baseline::keys(text, &report, &file.diagnostics);
         for (d, key) in file.diagnostics.iter().zip(&keys) {
             issues.push(Issue {
                 description: &d.message,
@@ -174,9 +177,10 @@ mod tests {
         // The same findings, two lines further down.
         let mut moved = fixtures::three_findings(&rules);
         let added = "说明：\n本报告另附表格。\n";
-        let title_end = moved.text.find('\n').unwrap() + 1;
-        moved.text.insert_str(title_end, added);
-        moved.line_index = crate::text::LineIndex::new(&moved.text);
+        let mut text = moved.source().expect("text").text.clone();
+        let title_end = text.find('\n').unwrap() + 1;
+        text.insert_str(title_end, added);
+        moved.source = super::super::Located::Text(super::super::Source::new(text));
         for d in &mut moved.diagnostics {
             d.range = d.range.start + added.len()..d.range.end + added.len();
         }

@@ -28,7 +28,7 @@ use std::ops::Range;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, normalize_untrusted_str};
 use unicode_width::UnicodeWidthChar;
 
-use super::{CheckedFile, Summary};
+use super::{CheckedFile, Source, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::text::WideEncoding;
 
@@ -62,7 +62,10 @@ pub(super) fn write(
     let renderer = renderer(options.color);
     for file in files {
         for d in &file.diagnostics {
-            let rendered = render_diagnostic(&renderer, file, d, options.color);
+            let rendered = match file.source() {
+                Some(source) => render_diagnostic(&renderer, &file.path, source, d, options.color),
+                None => render_plain(file, d),
+            };
             out.write_all(rendered.as_bytes())?;
             out.write_all(b"\n\n")?;
         }
@@ -123,9 +126,25 @@ struct Part<'a> {
     context: Vec<(Range<usize>, &'a str)>,
 }
 
+/// A finding without its snippet, for a file whose text was not kept (which
+/// `xxgk check` avoids for this format; see `Format::needs_text`).
+fn render_plain(file: &CheckedFile, d: &Diagnostic) -> String {
+    let at = file.position(d.range.start);
+    normalize_untrusted_str(&format!(
+        "{}[{}]: {}\n  --> {}:{}:{}",
+        d.severity.label_zh(),
+        d.rule_id(),
+        d.message,
+        file.path,
+        at.line,
+        at.column
+    ))
+}
+
 fn render_diagnostic(
     renderer: &Renderer,
-    file: &CheckedFile,
+    path: &str,
+    file: &Source,
     d: &Diagnostic,
     color: bool,
 ) -> String {
@@ -182,7 +201,7 @@ fn render_diagnostic(
 
         let mut snippet = Snippet::source(excerpt.source.clone())
             .line_start(part.first as usize + 1)
-            .path(file.path.as_str());
+            .path(path);
         if let Some(range) = &part.primary {
             snippet = snippet.annotation(AnnotationKind::Primary.span(excerpt.map_range(range)));
         }
@@ -207,7 +226,7 @@ fn render_diagnostic(
     }
 
     let rendered = renderer.render(&[group]);
-    fix_origins(rendered, &normalize_untrusted_str(&file.path), &origins)
+    fix_origins(rendered, &normalize_untrusted_str(path), &origins)
 }
 
 /// Puts the real columns into the `--> path:line:col` and `::: path:line:col`
@@ -234,13 +253,13 @@ fn fix_origins(mut rendered: String, path: &str, origins: &[(u32, u32, u32)]) ->
 }
 
 /// The 0-based line of a byte offset.
-fn line_of(file: &CheckedFile, offset: usize) -> u32 {
+fn line_of(file: &Source, offset: usize) -> u32 {
     file.line_index.line_col(offset, WideEncoding::Utf8).line
 }
 
 /// Byte range of the content of a line (0-based): without its `\n` and a
 /// `\r` before it.
-fn line_content(file: &CheckedFile, line: u32) -> Range<usize> {
+fn line_content(file: &Source, line: u32) -> Range<usize> {
     let text = &file.text;
     let start = file.line_index.line_start(line).unwrap_or(text.len());
     match file.line_index.line_start(line + 1) {
@@ -255,7 +274,7 @@ fn line_content(file: &CheckedFile, line: u32) -> Range<usize> {
 /// content, and a non-empty range that ends at the start of a line ended at
 /// the end of the line before instead (so a paragraph with its line break is
 /// shown on its own line).
-fn display_range(file: &CheckedFile, range: &Range<usize>) -> Range<usize> {
+fn display_range(file: &Source, range: &Range<usize>) -> Range<usize> {
     let text = &file.text;
     let floor = |mut p: usize| {
         p = p.min(text.len());
@@ -332,7 +351,7 @@ struct Excerpt {
 }
 
 impl Excerpt {
-    fn new(file: &CheckedFile, first: u32, last: u32, marks: &[Range<usize>]) -> Excerpt {
+    fn new(file: &Source, first: u32, last: u32, marks: &[Range<usize>]) -> Excerpt {
         let text = file.text.as_str();
         let mut excerpt = Excerpt {
             source: String::new(),
@@ -403,7 +422,7 @@ impl Excerpt {
 /// The windows of a long line to keep: around every annotated point on it,
 /// merged when close, or its beginning when nothing on it is annotated.
 fn windows(
-    file: &CheckedFile,
+    file: &Source,
     line: u32,
     content: Range<usize>,
     marks: &[Range<usize>],
@@ -468,7 +487,6 @@ mod tests {
     use super::super::fixtures;
     use super::*;
     use crate::diagnostic::Related;
-    use crate::text::LineIndex;
 
     fn render(files: &[CheckedFile]) -> String {
         let mut out = Vec::new();
@@ -477,7 +495,8 @@ mod tests {
     }
 
     fn render_one(file: &CheckedFile, d: &Diagnostic) -> String {
-        render_diagnostic(&renderer(false), file, d, false)
+        let source = file.source().expect("test files have text");
+        render_diagnostic(&renderer(false), &file.path, source, d, false)
     }
 
     /// The display column (0-based, after the `N | ` gutter) where the first
@@ -502,13 +521,12 @@ mod tests {
     }
 
     fn file(text: &str, diagnostics: Vec<Diagnostic>) -> CheckedFile {
-        CheckedFile {
-            path: "t.txt".to_string(),
-            text: text.to_string(),
-            line_index: LineIndex::new(text),
-            report: Default::default(),
+        CheckedFile::with_text(
+            "t.txt".to_string(),
+            text.to_string(),
+            Default::default(),
             diagnostics,
-        }
+        )
     }
 
     fn diagnostic(range: Range<usize>) -> Diagnostic {
@@ -595,7 +613,7 @@ mod tests {
     fn long_line_is_cut_around_the_finding() {
         let rules = fixtures::rules();
         let f = fixtures::long_line(&rules);
-        assert!(f.text.len() > 200_000);
+        assert!(f.source().expect("text").text.len() > 200_000);
         for d in &f.diagnostics {
             let out = render_one(&f, d);
             assert!(out.len() < 2_000, "{} bytes:\n{out}", out.len());

@@ -277,7 +277,7 @@ mod tests {
             (start["line"].as_u64(), start["column"].as_u64()),
             (Some(3), Some(20))
         );
-        let offset = files[0].text.find("条列").unwrap();
+        let offset = files[0].source().expect("text").text.find("条列").unwrap();
         assert_eq!(start["offset"].as_u64(), Some(offset as u64));
         assert_eq!(d["range"]["end"]["column"], 22);
         assert_eq!(

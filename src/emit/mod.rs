@@ -27,15 +27,37 @@ pub use statistics::{RuleCount, count as statistics};
 pub struct CheckedFile {
     /// The path as the user named it (or `-` / the `--stdin-filename`).
     pub path: String,
-    /// The decoded text; ranges in `diagnostics` are byte offsets into it.
-    pub text: String,
-    pub line_index: LineIndex,
+    /// Where ranges in `diagnostics` (byte offsets) are.
+    pub source: Located,
     pub report: ReportSummary,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl CheckedFile {
+/// What an emitter can know of a checked file's text.
+pub enum Located {
+    /// The decoded text itself.
+    Text(Source),
+    /// Only the positions of the offsets the findings name: a file served
+    /// from the result cache to a format that prints no text (see
+    /// `Format::needs_text`), which then need not be read at all.
+    Positions(PositionTable),
+}
+
+/// A decoded text and its line index.
+pub struct Source {
+    pub text: String,
+    pub line_index: LineIndex,
+}
+
+impl Source {
+    pub fn new(text: String) -> Source {
+        Source {
+            line_index: LineIndex::new(&text),
+            text,
+        }
+    }
+
     /// 1-based line and column in Unicode characters, and the byte offset.
     pub fn position(&self, offset: usize) -> Position {
         let lc = self.line_index.line_col(offset, WideEncoding::Utf32);
@@ -43,6 +65,101 @@ impl CheckedFile {
             line: lc.line + 1,
             column: lc.col + 1,
             offset,
+        }
+    }
+}
+
+/// The positions of every offset that findings name (their ranges, related
+/// places and fix edits), sorted by offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PositionTable(Vec<Position>);
+
+impl PositionTable {
+    /// The offsets `diagnostics` name, located in `source`.
+    pub fn of(source: &Source, diagnostics: &[Diagnostic]) -> PositionTable {
+        let mut offsets: Vec<usize> = diagnostics
+            .iter()
+            .flat_map(|d| {
+                let edits = d.fix.iter().flat_map(|f| f.edits()).map(|e| &e.range);
+                std::iter::once(&d.range)
+                    .chain(d.related.iter().map(|r| &r.range))
+                    .chain(edits)
+            })
+            .flat_map(|r| [r.start, r.end])
+            .collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        PositionTable(offsets.into_iter().map(|o| source.position(o)).collect())
+    }
+
+    /// A table read back from storage; `None` unless sorted by offset
+    /// without repeats and 1-based.
+    pub fn from_positions(positions: Vec<Position>) -> Option<PositionTable> {
+        let sorted = positions.windows(2).all(|w| w[0].offset < w[1].offset);
+        let based = positions.iter().all(|p| p.line >= 1 && p.column >= 1);
+        (sorted && based).then_some(PositionTable(positions))
+    }
+
+    pub fn positions(&self) -> &[Position] {
+        &self.0
+    }
+
+    /// Whether every offset `diagnostics` name is in the table.
+    pub fn covers(&self, diagnostics: &[Diagnostic]) -> bool {
+        let named = |o: usize| self.0.binary_search_by_key(&o, |p| p.offset).is_ok();
+        diagnostics.iter().all(|d| {
+            let edits = d.fix.iter().flat_map(|f| f.edits()).map(|e| &e.range);
+            std::iter::once(&d.range)
+                .chain(d.related.iter().map(|r| &r.range))
+                .chain(edits)
+                .all(|r| named(r.start) && named(r.end))
+        })
+    }
+
+    /// The position of `offset`; an offset not in the table (which no
+    /// finding names) gets the nearest one before it.
+    fn position(&self, offset: usize) -> Position {
+        let at = match self.0.binary_search_by_key(&offset, |p| p.offset) {
+            Ok(i) => Some(i),
+            Err(i) => i.checked_sub(1),
+        };
+        at.and_then(|i| self.0.get(i)).copied().unwrap_or(Position {
+            line: 1,
+            column: 1,
+            offset,
+        })
+    }
+}
+
+impl CheckedFile {
+    /// A file whose text is at hand.
+    pub fn with_text(
+        path: String,
+        text: String,
+        report: ReportSummary,
+        diagnostics: Vec<Diagnostic>,
+    ) -> CheckedFile {
+        CheckedFile {
+            path,
+            source: Located::Text(Source::new(text)),
+            report,
+            diagnostics,
+        }
+    }
+
+    /// The text, unless only positions were kept.
+    pub fn source(&self) -> Option<&Source> {
+        match &self.source {
+            Located::Text(source) => Some(source),
+            Located::Positions(_) => None,
+        }
+    }
+
+    /// 1-based line and column in Unicode characters, and the byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        match &self.source {
+            Located::Text(source) => source.position(offset),
+            Located::Positions(table) => table.position(offset),
         }
     }
 }
@@ -76,6 +193,13 @@ impl Format {
     /// Whether `--statistics` can be written in this format.
     pub fn has_statistics(self) -> bool {
         matches!(self, Format::Human | Format::Json)
+    }
+
+    /// Whether the format prints more of a file than its findings'
+    /// positions: snippets (human) or fingerprints from the outline
+    /// (GitLab). The others can print a file known only by `PositionTable`.
+    pub fn needs_text(self) -> bool {
+        matches!(self, Format::Human | Format::Gitlab)
     }
 }
 
@@ -160,7 +284,6 @@ pub(crate) mod fixtures {
         Applicability, Basis, Diagnostic, Edit, Fix, Provenance, Related, RuleInfo, Severity,
     };
     use crate::regime::Regime;
-    use crate::text::LineIndex;
 
     /// The byte range of the `nth` (0-based) occurrence of `needle`.
     pub(crate) fn find(text: &str, needle: &str, nth: usize) -> Range<usize> {
@@ -272,13 +395,7 @@ pub(crate) mod fixtures {
         report: ReportSummary,
         diagnostics: Vec<Diagnostic>,
     ) -> CheckedFile {
-        CheckedFile {
-            path: path.to_string(),
-            line_index: LineIndex::new(&text),
-            text,
-            report,
-            diagnostics,
-        }
+        CheckedFile::with_text(path.to_string(), text, report, diagnostics)
     }
 
     fn regulation_name(rules: &Rules, text: &str, nth: usize, severity: Severity) -> Diagnostic {

@@ -401,7 +401,7 @@ mod tests {
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], "reports/2023.txt");
         assert_eq!(loc["artifactLocation"]["index"], 0);
-        let offset = files[0].text.find("条列").unwrap();
+        let offset = files[0].source().expect("text").text.find("条列").unwrap();
         assert_eq!(
             loc["region"],
             json!({"startLine": 3, "startColumn": 20, "endLine": 3, "endColumn": 22,
