@@ -19,6 +19,7 @@ mod pattern;
 mod prefilter;
 mod required_sections;
 mod required_text;
+mod validate;
 #[cfg(test)]
 mod testing;
 
@@ -163,6 +164,7 @@ impl Kind {
                 "fix-title",
                 "group-above",
                 "group-message",
+                "validate",
             ],
             KindName::RequiredText => &[
                 "pattern",

@@ -13,8 +13,8 @@ use std::ops::Range;
 use regex::{Captures, Regex};
 
 use super::{Context, Sink};
-use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::pack::schema::{RuleSpec, Scope};
+use crate::diagnostic::{Applicability, Edit, Fix, Related};
+use crate::pack::schema::{RuleSpec, Scope, Validator};
 use crate::pack::{PackError, PackSource};
 use crate::report::BlockKind;
 
@@ -30,6 +30,8 @@ pub struct Pattern {
     /// whose punctuation was converted wholesale is one problem, not 300).
     group_above: Option<usize>,
     group_message: String,
+    /// A check a match must pass to be a finding.
+    validate: Option<Validator>,
 }
 
 const DEFAULT_GROUP_MESSAGE: &str = "{message}（全文共 {count} 处，修复将一并更正）";
@@ -178,6 +180,7 @@ impl Pattern {
                 .group_message
                 .clone()
                 .unwrap_or_else(|| DEFAULT_GROUP_MESSAGE.to_owned()),
+            validate: spec.validate,
         })
     }
 
@@ -236,6 +239,7 @@ impl Pattern {
             if flagged.is_empty()
                 || !in_scope(&block.kind, self.scope)
                 || flagged.start() >= block.range.end
+                || !self.passes(cx, flagged.as_str())
             {
                 continue;
             }
@@ -274,7 +278,7 @@ impl Pattern {
         for caps in self.matcher.captures_iter(haystack) {
             let Some(whole) = caps.get(0) else { continue };
             let flagged = caps.name("m").unwrap_or(whole);
-            if flagged.is_empty() {
+            if flagged.is_empty() || !self.passes(cx, flagged.as_str()) {
                 continue;
             }
             if self.exclude.is_some() {
@@ -285,6 +289,12 @@ impl Pattern {
             }
             found.push(self.to_match(&caps, flagged, range.start));
         }
+    }
+
+    /// Whether the flagged text passes the rule's `validate` check.
+    fn passes(&self, cx: &Context, flagged: &str) -> bool {
+        self.validate
+            .is_none_or(|v| super::validate::accepts(v, flagged, cx.year))
     }
 
     /// Where the rule's `exclude` pattern matches in `haystack` (offsets
@@ -313,9 +323,11 @@ impl Pattern {
     /// The message and fix of one match.
     fn finding(&self, cx: &Context, sink: &Sink, m: &Match) -> (String, Option<Fix>) {
         let text = cx.slice(&m.range);
+        let report_year = cx.year.map(|y| y.to_string()).unwrap_or_default();
         let message = sink.message(&[
             ("match", text),
             ("replacement", m.replacement.as_deref().unwrap_or("")),
+            ("report-year", &report_year),
         ]);
         let fix = self
             .fix
@@ -334,11 +346,25 @@ impl Pattern {
         (message, fix)
     }
 
-    /// One finding, on the first match, whose fix corrects every match.
+    /// One finding, on the first match, whose fix corrects every match. A
+    /// rule without a fix lists the other matches as related locations
+    /// instead, so each can still be found.
     fn report_group(&self, cx: &Context, sink: &mut Sink, found: Vec<Match>) {
         let count = found.len();
         let Some(first) = found.first() else {
             return;
+        };
+        let related = if self.fix.is_none() {
+            found
+                .iter()
+                .skip(1)
+                .map(|m| Related {
+                    range: m.range.clone(),
+                    message: format!("同类问题：“{}”", cx.slice(&m.range)),
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
         let (first_message, _) = self.finding(cx, sink, first);
         let message = self
@@ -365,7 +391,7 @@ impl Pattern {
                 )
             })
         });
-        sink.report(range, message, Vec::new(), fix);
+        sink.report(range, message, related, fix);
     }
 }
 
@@ -474,7 +500,7 @@ pub(super) fn section_filter(
 
 #[cfg(test)]
 mod tests {
-    use crate::check::testing::{check_rule, fixed};
+    use crate::check::testing::{check_rule, check_rule_in_year, fixed};
 
     const RULE: &str = r#"
 id = "regulation-name"
@@ -600,5 +626,61 @@ scope = "headings"
             fixed(text, &found[0]),
             "一、概述\n1.公开情况\n2、3月份开展培训。\n"
         );
+    }
+
+    #[test]
+    fn validate_keeps_only_matches_that_pass_the_check() {
+        let rule = r#"
+id = "id-card"
+kind = "pattern"
+severity = "error"
+message = "身份证号码“{match}”未遮盖"
+pattern = '(?:^|\D)(?P<m>\d{17}[\dXx])(?:\D|$)'
+validate = "id-card"
+"#;
+        let text = "申请人身份证号11010519491231002X，档案号110105194912310021。";
+        let found = check_rule(rule, text);
+        let flagged: Vec<&str> = found.iter().map(|d| &text[d.range.clone()]).collect();
+        assert_eq!(flagged, ["11010519491231002X"]);
+    }
+
+    #[test]
+    fn other_year_compares_with_the_report_year() {
+        let rule = r#"
+id = "period-year"
+kind = "pattern"
+severity = "warning"
+message = "统计期限“{match}”与报告年度 {report-year} 不符"
+pattern = '统计期限[^。\n]{0,10}?(?P<m>\d{4}年1月1日[^。\n]{0,12}?12月31日)'
+validate = "other-year"
+"#;
+        let text = "本报告统计期限自2021年1月1日起至2021年12月31日止。";
+        let found = check_rule_in_year(rule, text, Some(2022));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "统计期限“2021年1月1日起至2021年12月31日”与报告年度 2022 不符"
+        );
+        assert!(check_rule_in_year(rule, text, Some(2021)).is_empty());
+        // Without a report year there is nothing to compare with.
+        assert!(check_rule_in_year(rule, text, None).is_empty());
+    }
+
+    #[test]
+    fn a_group_without_a_fix_lists_every_place() {
+        let rule = r#"
+id = "placeholder"
+kind = "pattern"
+severity = "error"
+message = "占位符“{match}”"
+literals = ["××"]
+group-above = 2
+"#;
+        let text = "××市\n××县\n××乡\n";
+        let found = check_rule(rule, text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+        let related: Vec<usize> = found[0].related.iter().map(|r| r.range.start).collect();
+        assert_eq!(related, [8, 16]);
     }
 }

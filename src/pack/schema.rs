@@ -164,6 +164,20 @@ pub enum MetadataField {
     Year,
 }
 
+/// A check a `pattern` rule's match must pass to be a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validator {
+    /// An 18-character resident ID number with a correct check character
+    /// (GB 11643) and a plausible birth date.
+    IdCard,
+    /// A 13–19 digit number that passes the Luhn check (bank cards).
+    Luhn,
+    /// Holds a four-digit year other than the report year (silent when the
+    /// report year is unknown).
+    OtherYear,
+}
+
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BasisSpec {
@@ -299,6 +313,10 @@ pub struct RuleSpec {
     /// message and `{count}` the number of matches.
     #[serde(default)]
     pub group_message: Option<String>,
+    /// A check the flagged text must pass to be a finding (a checksum, a
+    /// year other than the report's).
+    #[serde(default)]
+    pub validate: Option<Validator>,
 
     // required-text
     /// Text inserted by the fix when the required text is missing.
@@ -370,6 +388,7 @@ impl RuleSpec {
             ("fix-title", self.fix_title.is_some()),
             ("group-above", self.group_above.is_some()),
             ("group-message", self.group_message.is_some()),
+            ("validate", self.validate.is_some()),
             ("insert", self.insert.is_some()),
             ("sections", self.sections.is_some()),
             ("order-message", self.order_message.is_some()),
