@@ -7,6 +7,7 @@
 //!
 //! Architecture invariant: nothing here does I/O or knows of LSP or the CLI.
 
+mod deadline;
 mod duplicated_paragraph;
 mod duplicated_word;
 mod empty_section;
@@ -15,10 +16,12 @@ mod examples;
 mod fix;
 mod heading_numbering;
 mod metadata;
+mod paired_marks;
 mod pattern;
 mod prefilter;
 mod required_sections;
 mod required_text;
+mod signals;
 mod validate;
 #[cfg(test)]
 mod testing;
@@ -145,6 +148,9 @@ pub enum Kind {
     DuplicatedWord(duplicated_word::DuplicatedWord),
     DuplicatedParagraph(duplicated_paragraph::DuplicatedParagraph),
     Metadata(metadata::Metadata),
+    Signals(signals::Signals),
+    Deadline(deadline::Deadline),
+    PairedMarks(paired_marks::PairedMarks),
 }
 
 impl Kind {
@@ -180,6 +186,9 @@ impl Kind {
             KindName::DuplicatedWord => &["single-chars", "min-chars", "max-chars", "allow"],
             KindName::DuplicatedParagraph => &["min-chars"],
             KindName::Metadata => &["field"],
+            KindName::Signals => &["signals", "threshold", "scope"],
+            KindName::Deadline => &["deadline"],
+            KindName::PairedMarks => &["pairs", "scope"],
         }
     }
 
@@ -203,6 +212,11 @@ impl Kind {
                 Kind::DuplicatedParagraph(duplicated_paragraph::DuplicatedParagraph::compile(spec))
             }
             KindName::Metadata => Kind::Metadata(metadata::Metadata::compile(src, spec)?),
+            KindName::Signals => Kind::Signals(signals::Signals::compile(src, spec)?),
+            KindName::Deadline => Kind::Deadline(deadline::Deadline::compile(src, spec)?),
+            KindName::PairedMarks => {
+                Kind::PairedMarks(paired_marks::PairedMarks::compile(src, spec)?)
+            }
         })
     }
 
@@ -215,7 +229,11 @@ impl Kind {
             | Kind::HeadingNumbering(_)
             | Kind::DuplicatedWord(_)
             | Kind::DuplicatedParagraph(_) => true,
-            Kind::EmptySection(_) | Kind::Metadata(_) => false,
+            Kind::EmptySection(_)
+            | Kind::Metadata(_)
+            | Kind::Signals(_)
+            | Kind::Deadline(_)
+            | Kind::PairedMarks(_) => false,
         }
     }
 
@@ -229,6 +247,9 @@ impl Kind {
             Kind::DuplicatedWord(k) => k.run(cx, sink),
             Kind::DuplicatedParagraph(k) => k.run(cx, sink),
             Kind::Metadata(k) => k.run(cx, sink),
+            Kind::Signals(k) => k.run(cx, sink),
+            Kind::Deadline(k) => k.run(cx, sink),
+            Kind::PairedMarks(k) => k.run(cx, sink),
         }
     }
 }

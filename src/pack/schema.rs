@@ -98,6 +98,9 @@ pub enum KindName {
     DuplicatedWord,
     DuplicatedParagraph,
     Metadata,
+    Signals,
+    Deadline,
+    PairedMarks,
 }
 
 impl KindName {
@@ -111,6 +114,9 @@ impl KindName {
             KindName::DuplicatedWord => "duplicated-word",
             KindName::DuplicatedParagraph => "duplicated-paragraph",
             KindName::Metadata => "metadata",
+            KindName::Signals => "signals",
+            KindName::Deadline => "deadline",
+            KindName::PairedMarks => "paired-marks",
         }
     }
 }
@@ -241,6 +247,20 @@ pub struct SectionSpec {
     pub severity: Option<SeveritySpec>,
 }
 
+/// One sign of a problem in a `signals` rule.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SignalSpec {
+    /// What the signal is, shown in the message (`{signals}`), e.g. 博彩词.
+    pub name: String,
+    /// A regular expression; the signal is present in a block when it matches.
+    #[schemars(with = "String")]
+    pub pattern: Spanned<String>,
+    /// What the signal adds to the block's score; default 1.
+    #[serde(default)]
+    pub weight: Option<u32>,
+}
+
 /// One rule. Fields other than the common ones belong to particular kinds;
 /// the loader refuses a field the rule's kind does not use.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -356,6 +376,27 @@ pub struct RuleSpec {
     // metadata
     #[serde(default)]
     pub field: Option<MetadataField>,
+
+    // signals
+    /// The signs of the problem; a block is a finding when the weights of
+    /// the signals present in it reach `threshold`.
+    #[serde(default)]
+    pub signals: Option<Vec<SignalSpec>>,
+    /// Score at which a block is a finding; default 2, and it must be more
+    /// than any one signal's weight.
+    #[serde(default)]
+    pub threshold: Option<u32>,
+
+    // deadline
+    /// The last day of publication, `"MM-DD"` of the year after the report
+    /// year.
+    #[serde(default)]
+    pub deadline: Option<String>,
+
+    // paired-marks
+    /// Opening and closing marks, two characters each (`"《》"`).
+    #[serde(default)]
+    pub pairs: Option<Vec<String>>,
 }
 
 /// A child pack's change to an inherited rule.
@@ -399,6 +440,10 @@ impl RuleSpec {
             ("max-chars", self.max_chars.is_some()),
             ("allow", self.allow.is_some()),
             ("field", self.field.is_some()),
+            ("signals", self.signals.is_some()),
+            ("threshold", self.threshold.is_some()),
+            ("deadline", self.deadline.is_some()),
+            ("pairs", self.pairs.is_some()),
         ];
         set.into_iter()
             .filter(|(_, is_set)| *is_set)

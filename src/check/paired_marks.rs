@@ -1,0 +1,158 @@
+//! `kind = "paired-marks"`: an opening mark without its closing partner, or
+//! the reverse — 《条例》 written 《条例》》, a （ closed by a half-width ).
+//! Pairs are given by the pack (`pairs = ["《》", "（）", "“”"]`) and matched
+//! within one block, so a paragraph joined from hard-wrapped lines is one
+//! unit. A closing mark after a bare ordinal at the start of a line (`1）`,
+//! `一）`) is a list marker, not half of a pair.
+
+use std::ops::Range;
+
+use super::pattern::scope_ranges;
+use super::{Context, Sink};
+use crate::pack::schema::{RuleSpec, Scope};
+use crate::pack::{PackError, PackSource};
+
+#[derive(Clone, Debug)]
+pub struct PairedMarks {
+    /// (opening, closing) marks.
+    pairs: Vec<(char, char)>,
+    scope: Scope,
+}
+
+impl PairedMarks {
+    pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<PairedMarks, PackError> {
+        let mut pairs = Vec::new();
+        for pair in spec.pairs.as_deref().unwrap_or_default() {
+            let mut chars = pair.chars();
+            match (chars.next(), chars.next(), chars.next()) {
+                (Some(open), Some(close), None) if open != close => pairs.push((open, close)),
+                _ => {
+                    return Err(PackError::at(
+                        src,
+                        spec.id.span().start,
+                        format!(
+                            "规则 “{}” 的 pairs 每项须是两个不同的字符（开、闭），而 “{pair}” 不是",
+                            spec.id.get_ref()
+                        ),
+                    ));
+                }
+            }
+        }
+        if pairs.is_empty() {
+            return Err(PackError::at(
+                src,
+                spec.id.span().start,
+                format!(
+                    "规则 “{}”（kind = \"paired-marks\"）需要 pairs，如 [\"《》\", \"（）\"]",
+                    spec.id.get_ref()
+                ),
+            ));
+        }
+        Ok(PairedMarks {
+            pairs,
+            scope: spec.scope.unwrap_or_default(),
+        })
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        for range in scope_ranges(cx, self.scope, None) {
+            for (at, mark, partner) in self.unpaired(cx.slice(&range), range.start) {
+                let message = sink.message(&[
+                    ("mark", &mark.to_string()),
+                    ("partner", &partner.to_string()),
+                ]);
+                sink.report(at, message, Vec::new(), None);
+            }
+        }
+    }
+
+    /// The unpaired marks of one block: where, which mark, its missing partner.
+    fn unpaired(&self, block: &str, base: usize) -> Vec<(Range<usize>, char, char)> {
+        let mut open: Vec<(usize, char, char)> = Vec::new();
+        let mut found = Vec::new();
+        let at = |i: usize, c: char| base + i..base + i + c.len_utf8();
+        for (i, c) in block.char_indices() {
+            if let Some(&(_, close)) = self.pairs.iter().find(|(o, _)| *o == c) {
+                open.push((i, c, close));
+                continue;
+            }
+            let Some(&(opener, _)) = self.pairs.iter().find(|(_, cl)| *cl == c) else {
+                continue;
+            };
+            match open.iter().rposition(|(_, o, _)| *o == opener) {
+                Some(p) => {
+                    // Marks opened inside this pair and never closed.
+                    for (j, o, cl) in open.drain(p..).skip(1) {
+                        found.push((at(j, o), o, cl));
+                    }
+                }
+                None if !is_list_marker(block, i) => found.push((at(i, c), c, opener)),
+                None => {}
+            }
+        }
+        found.extend(open.into_iter().map(|(j, o, cl)| (at(j, o), o, cl)));
+        found.sort_by_key(|(r, _, _)| r.start);
+        found
+    }
+}
+
+/// Whether the closing mark at `i` ends a bare ordinal at the start of its
+/// line (`1）`, `（2` is not).
+fn is_list_marker(block: &str, i: usize) -> bool {
+    let line_start = block[..i].rfind('\n').map_or(0, |n| n + 1);
+    let before = block[line_start..i].trim_start();
+    !before.is_empty()
+        && before.chars().count() <= 3
+        && before
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::check_rule;
+
+    const RULE: &str = r#"
+id = "unpaired"
+kind = "paired-marks"
+severity = "warning"
+message = "“{mark}”缺少配对的“{partner}”"
+pairs = ["《》", "（）", "“”"]
+"#;
+
+    fn flagged(text: &str) -> Vec<(String, String)> {
+        check_rule(RULE, text)
+            .iter()
+            .map(|d| (text[d.range.clone()].to_owned(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn balanced_and_nested_marks_are_silent() {
+        assert!(flagged("依据《条例》（国务院令第711号）“应公开尽公开”。\n").is_empty());
+        assert!(flagged("（一）主动公开情况\n1）公开目录\n一）公开指南\n").is_empty());
+        assert!(flagged("学习《关于〈条例〉的解读》。\n").is_empty());
+    }
+
+    #[test]
+    fn unclosed_and_unopened_marks_are_reported() {
+        assert_eq!(
+            flagged("依据《条例（国务院令第711号）编制。\n"),
+            [("《".to_owned(), "“《”缺少配对的“》”".to_owned())]
+        );
+        assert_eq!(
+            flagged("依据条例》编制。\n"),
+            [("》".to_owned(), "“》”缺少配对的“《”".to_owned())]
+        );
+        // Opened inside a pair and never closed.
+        assert_eq!(
+            flagged("《条例（试行》编制。\n"),
+            [("（".to_owned(), "“（”缺少配对的“）”".to_owned())]
+        );
+    }
+
+    #[test]
+    fn pairs_do_not_span_blocks() {
+        assert_eq!(flagged("“第一段\n\n第二段”\n").len(), 2);
+    }
+}

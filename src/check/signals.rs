@@ -1,0 +1,159 @@
+//! `kind = "signals"`: a finding when one block of text shows several
+//! independent signs of one problem, never on a single word. Injected gambling
+//! text is the case it was made for: 福利彩票 in a sentence about a lottery
+//! outlet is one signal and stays silent; a lottery *site's* name standing in
+//! for a document title (《手机彩票网……清单》) is a lottery word plus a site
+//! name, two signals.
+//!
+//! Each signal counts once per block, with its weight; a block whose total
+//! reaches `threshold` is one finding, placed on the first signal's match.
+
+use regex::Regex;
+
+use super::pattern::scope_ranges;
+use super::{Context, Sink};
+use crate::pack::schema::{RuleSpec, Scope};
+use crate::pack::{PackError, PackSource};
+
+#[derive(Clone, Debug)]
+pub struct Signals {
+    signals: Vec<Signal>,
+    threshold: u32,
+    scope: Scope,
+}
+
+#[derive(Clone, Debug)]
+struct Signal {
+    name: String,
+    matcher: Regex,
+    weight: u32,
+}
+
+impl Signals {
+    pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<Signals, PackError> {
+        let at = spec.id.span().start;
+        let specs = spec.signals.as_deref().unwrap_or_default();
+        if specs.len() < 2 {
+            return Err(PackError::at(
+                src,
+                at,
+                format!(
+                    "规则 “{}”（kind = \"signals\"）至少需要两个 signals：单个信号应写成 pattern 规则",
+                    spec.id.get_ref()
+                ),
+            ));
+        }
+        let signals = specs
+            .iter()
+            .map(|s| {
+                let anchored =
+                    toml::Spanned::new(s.pattern.span(), format!("(?m){}", s.pattern.get_ref()));
+                Ok(Signal {
+                    name: s.name.clone(),
+                    matcher: super::compile_regex(src, &anchored, "signals 中的 pattern ")?,
+                    weight: s.weight.unwrap_or(1),
+                })
+            })
+            .collect::<Result<Vec<_>, PackError>>()?;
+        let threshold = spec.threshold.unwrap_or(2);
+        let max_single = signals.iter().map(|s| s.weight).max().unwrap_or(0);
+        if threshold <= max_single {
+            return Err(PackError::at(
+                src,
+                at,
+                format!(
+                    "规则 “{}” 的 threshold（{threshold}）不大于单个信号的权重（{max_single}）：一个词就会报告，应写成 pattern 规则",
+                    spec.id.get_ref()
+                ),
+            ));
+        }
+        Ok(Signals {
+            signals,
+            threshold,
+            scope: spec.scope.unwrap_or(Scope::All),
+        })
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        for range in scope_ranges(cx, self.scope, None) {
+            let block = cx.slice(&range);
+            let mut score = 0;
+            let mut names = Vec::new();
+            let mut first: Option<std::ops::Range<usize>> = None;
+            for signal in &self.signals {
+                let Some(m) = signal.matcher.find(block) else {
+                    continue;
+                };
+                score += signal.weight;
+                names.push(signal.name.as_str());
+                let at = range.start + m.start()..range.start + m.end();
+                if first.as_ref().is_none_or(|f| at.start < f.start) {
+                    first = Some(at);
+                }
+            }
+            if score < self.threshold {
+                continue;
+            }
+            let Some(at) = first else { continue };
+            let message = sink.message(&[
+                ("match", cx.slice(&at)),
+                ("signals", &names.join("、")),
+                ("score", &score.to_string()),
+            ]);
+            sink.report(at, message, Vec::new(), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::check_rule;
+
+    const RULE: &str = r#"
+id = "spam"
+kind = "signals"
+severity = "error"
+message = "疑似注入文字“{match}”（{signals}）"
+threshold = 2
+signals = [
+  { name = "博彩词", pattern = '彩票|博彩' },
+  { name = "网站名", pattern = '(?:彩票|博彩)(?:网[^点格络]|网站|平台)' },
+  { name = "推广网址", pattern = '[a-z0-9-]+\.(?:com|net|cc|vip)\b' },
+]
+"#;
+
+    #[test]
+    fn one_signal_is_silent() {
+        assert!(check_rule(RULE, "本乡有福利彩票销售网点两处。\n").is_empty());
+        assert!(check_rule(RULE, "依据《彩票管理条例》开展检查。\n").is_empty());
+    }
+
+    #[test]
+    fn two_signals_in_one_block_are_one_finding() {
+        let text = "深入落实《手机彩票网重点领域政务公开清单》要求。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range.clone()], "彩票");
+        assert_eq!(found[0].message, "疑似注入文字“彩票”（博彩词、网站名）");
+    }
+
+    #[test]
+    fn signals_in_different_blocks_do_not_add_up() {
+        let text = "本乡有福利彩票销售网点。\n\n详见 example.com 页面。\n";
+        assert!(check_rule(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn a_threshold_one_signal_reaches_is_refused() {
+        let pack = format!(
+            "[pack]\nid = \"t\"\nname = \"t\"\nlevel = \"custom\"\nversion = \"0\"\n\n[[rule]]\n{}",
+            RULE.replace("threshold = 2", "threshold = 1")
+        );
+        let err = crate::pack::PackSet::new(&[crate::pack::PackSource {
+            origin: "t.toml".to_owned(),
+            text: pack,
+        }])
+        .unwrap_err();
+        assert!(err.to_string().contains("threshold"), "{err}");
+    }
+}
