@@ -106,7 +106,7 @@ impl Condition {
             .find(|&y| self.holds_for_year(y))
     }
 
-    fn holds_for_year(&self, year: u16) -> bool {
+    pub(super) fn holds_for_year(&self, year: u16) -> bool {
         (self.regimes.is_empty() || self.regimes.contains(&Regime::for_year(year)))
             && self.year_from.is_none_or(|from| year >= from)
             && self.year_to.is_none_or(|to| year <= to)

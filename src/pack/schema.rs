@@ -168,6 +168,10 @@ pub enum MetadataField {
     Title,
     Issuer,
     Year,
+    /// The title is there but does not name the report year.
+    TitleYear,
+    /// The title is there but does not name the issuer.
+    TitleIssuer,
 }
 
 /// A check a `pattern` rule's match must pass to be a finding.
