@@ -72,9 +72,7 @@ impl Condition {
     /// conditioned on the year (or the issuer) does not run when the year
     /// (or the issuer) is unknown.
     pub fn holds(&self, year: Option<u16>, issuer: Option<&str>) -> bool {
-        let year_bound =
-            !self.regimes.is_empty() || self.year_from.is_some() || self.year_to.is_some();
-        if year_bound && !year.is_some_and(|y| self.holds_for_year(y)) {
+        if self.is_year_bound() && !year.is_some_and(|y| self.holds_for_year(y)) {
             return false;
         }
         if !self.issuer.is_empty() {
@@ -89,6 +87,11 @@ impl Condition {
             return false;
         }
         true
+    }
+
+    /// Whether the rule runs only for some report years.
+    pub(super) fn is_year_bound(&self) -> bool {
+        !self.regimes.is_empty() || self.year_from.is_some() || self.year_to.is_some()
     }
 
     /// A report year the conditions accept (for running a rule's examples).
