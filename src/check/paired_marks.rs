@@ -1,8 +1,9 @@
 //! `kind = "paired-marks"`: an opening mark without its closing partner, or
 //! the reverse — 《条例》 written 《条例》》, a （ closed by a half-width ).
 //! Pairs are given by the pack (`pairs = ["《》", "（）", "“”"]`) and matched
-//! within one block, so a paragraph joined from hard-wrapped lines is one
-//! unit. A closing mark after a bare ordinal at the start of a line (`1）`,
+//! within a paragraph: blocks on consecutive lines, or separated by a blank
+//! line after a block that stops mid-sentence, are one run (PDF extraction
+//! splits paragraphs at page breaks and line ends). A closing mark after a bare ordinal at the start of a line (`1）`,
 //! `一）`) is a list marker, not half of a pair.
 
 use std::ops::Range;
@@ -55,39 +56,55 @@ impl PairedMarks {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        for range in scope_ranges(cx, self.scope, None) {
-            for (at, mark, partner) in self.unpaired(cx.slice(&range), range.start) {
-                let message = sink.message(&[
-                    ("mark", &mark.to_string()),
-                    ("partner", &partner.to_string()),
-                ]);
-                sink.report(at, message, Vec::new(), None);
-            }
+        for (at, mark, partner) in self.unpaired(cx) {
+            let message = sink.message(&[
+                ("mark", &mark.to_string()),
+                ("partner", &partner.to_string()),
+            ]);
+            sink.report(at, message, Vec::new(), None);
         }
     }
 
-    /// The unpaired marks of one block: where, which mark, its missing partner.
-    fn unpaired(&self, block: &str, base: usize) -> Vec<(Range<usize>, char, char)> {
-        let mut open: Vec<(usize, char, char)> = Vec::new();
+    /// The unpaired marks of the report: where, which mark, its missing
+    /// partner. Blocks on consecutive lines (a paragraph a PDF page break or
+    /// a line the parser took for a heading has split) are one run; a blank
+    /// line ends it.
+    fn unpaired(&self, cx: &Context) -> Vec<(Range<usize>, char, char)> {
+        let text = cx.text;
         let mut found = Vec::new();
-        let at = |i: usize, c: char| base + i..base + i + c.len_utf8();
-        for (i, c) in block.char_indices() {
-            if let Some(&(_, close)) = self.pairs.iter().find(|(o, _)| *o == c) {
-                open.push((i, c, close));
-                continue;
+        let mut open: Vec<(usize, char, char)> = Vec::new();
+        let mut previous_end: Option<usize> = None;
+        let at = |i: usize, c: char| i..i + c.len_utf8();
+        for range in scope_ranges(cx, self.scope, None) {
+            if let Some(end) = previous_end
+                && blank_line_between(text.get(end..range.start).unwrap_or("\n\n"))
+                && ends_a_sentence(text.get(..end).unwrap_or(""))
+            {
+                found.extend(open.drain(..).map(|(j, o, cl)| (at(j, o), o, cl)));
             }
-            let Some(&(opener, _)) = self.pairs.iter().find(|(_, cl)| *cl == c) else {
+            previous_end = Some(range.end);
+            let Some(block) = text.get(range.clone()) else {
                 continue;
             };
-            match open.iter().rposition(|(_, o, _)| *o == opener) {
-                Some(p) => {
-                    // Marks opened inside this pair and never closed.
-                    for (j, o, cl) in open.drain(p..).skip(1) {
-                        found.push((at(j, o), o, cl));
-                    }
+            for (i, c) in block.char_indices() {
+                let i = range.start + i;
+                if let Some(&(_, close)) = self.pairs.iter().find(|(o, _)| *o == c) {
+                    open.push((i, c, close));
+                    continue;
                 }
-                None if !is_list_marker(block, i) => found.push((at(i, c), c, opener)),
-                None => {}
+                let Some(&(opener, _)) = self.pairs.iter().find(|(_, cl)| *cl == c) else {
+                    continue;
+                };
+                match open.iter().rposition(|(_, o, _)| *o == opener) {
+                    Some(p) => {
+                        // Marks opened inside this pair and never closed.
+                        for (j, o, cl) in open.drain(p..).skip(1) {
+                            found.push((at(j, o), o, cl));
+                        }
+                    }
+                    None if !is_list_marker(text, i) => found.push((at(i, c), c, opener)),
+                    None => {}
+                }
             }
         }
         found.extend(open.into_iter().map(|(j, o, cl)| (at(j, o), o, cl)));
@@ -96,11 +113,29 @@ impl PairedMarks {
     }
 }
 
+/// Whether a block ends with sentence-final punctuation. One that stops
+/// mid-sentence continues after a blank line (a PDF extraction that puts a
+/// blank line after every line).
+fn ends_a_sentence(before: &str) -> bool {
+    before
+        .trim_end()
+        .chars()
+        .last()
+        .is_none_or(|c| "。！？；：…”’）》!?;:".contains(c))
+}
+
+/// Whether the text between two blocks holds a blank line (whole lines in it
+/// that are empty or white space).
+fn blank_line_between(gap: &str) -> bool {
+    let lines: Vec<&str> = gap.split('\n').collect();
+    lines.len() > 2 && lines[1..lines.len() - 1].iter().any(|l| l.trim().is_empty())
+}
+
 /// Whether the closing mark at `i` ends a bare ordinal at the start of its
 /// line (`1）`, `（2` is not).
-fn is_list_marker(block: &str, i: usize) -> bool {
-    let line_start = block[..i].rfind('\n').map_or(0, |n| n + 1);
-    let before = block[line_start..i].trim_start();
+fn is_list_marker(text: &str, i: usize) -> bool {
+    let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+    let before = text[line_start..i].trim_start();
     !before.is_empty()
         && before.chars().count() <= 3
         && before
@@ -152,7 +187,12 @@ pairs = ["《》", "（）", "“”"]
     }
 
     #[test]
-    fn pairs_do_not_span_blocks() {
-        assert_eq!(flagged("“第一段\n\n第二段”\n").len(), 2);
+    fn pairs_span_consecutive_lines_but_not_a_blank_line() {
+        assert_eq!(flagged("“第一段。\n\n第二段”。\n").len(), 2);
+        // A paragraph cut mid-sentence by a blank line continues after it.
+        assert!(flagged("努力让政务信息“看\n\n得懂、用得上”。\n").is_empty());
+        // A paragraph split by a page number, and a line taken for a heading.
+        assert!(flagged("严格执行“分级\n- 1 -\n审核、先审后发”程序。\n").is_empty());
+        assert!(flagged("（一）部分公开（区分处理的，只\n计这一情形）\n").is_empty());
     }
 }
