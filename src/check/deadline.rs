@@ -76,7 +76,10 @@ deadline = "03-31"
         let text = "某县人民政府2013年政府信息公开工作年度报告\n一、概述\n正文。\n\n某县人民政府\n2014年4月15日\n";
         let found = check_rule(RULE, text);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].message, "落款日期 2014年4月15日 晚于 2014年3月31日");
+        assert_eq!(
+            found[0].message,
+            "落款日期 2014年4月15日 晚于 2014年3月31日"
+        );
         assert_eq!(&text[found[0].range.clone()], "2014年4月15日");
     }
 

@@ -34,9 +34,9 @@ impl Metadata {
         let meta = &cx.report.meta;
         // Whether the title holds a range the report's metadata was read from.
         let in_title = |range: Option<&std::ops::Range<usize>>| {
-            meta.title.as_ref().is_some_and(|t| {
-                range.is_some_and(|r| t.start <= r.start && r.end <= t.end)
-            })
+            meta.title
+                .as_ref()
+                .is_some_and(|t| range.is_some_and(|r| t.start <= r.start && r.end <= t.end))
         };
         let missing = match self.field {
             MetadataField::Title => meta.title.is_none(),
@@ -99,7 +99,10 @@ message = "标题未写报告年度"
         let text = "某乡政府信息公开工作年度报告\n本报告统计期限自2013年1月1日起至2013年12月31日止。\n一、概述\n";
         let found = check_rule(TITLE_YEAR, text);
         assert_eq!(found.len(), 1);
-        assert_eq!(&text[found[0].range.clone()], "某乡政府信息公开工作年度报告");
+        assert_eq!(
+            &text[found[0].range.clone()],
+            "某乡政府信息公开工作年度报告"
+        );
         let titled = "某乡2013年政府信息公开工作年度报告\n一、概述\n";
         assert!(check_rule(TITLE_YEAR, titled).is_empty());
         // No title at all is title-missing's finding, not this one's.
@@ -113,7 +116,8 @@ message = "标题未写报告年度"
             .replace("年度", "发布机关");
         let named = "某县人民政府2013年政府信息公开工作年度报告\n一、概述\n";
         assert!(check_rule(&rule, named).is_empty());
-        let unnamed = "2013年政府信息公开工作年度报告\n一、概述\n正文。\n\n某县人民政府\n2014年3月1日\n";
+        let unnamed =
+            "2013年政府信息公开工作年度报告\n一、概述\n正文。\n\n某县人民政府\n2014年3月1日\n";
         assert_eq!(check_rule(&rule, unnamed).len(), 1);
     }
 }

@@ -22,9 +22,9 @@ mod prefilter;
 mod required_sections;
 mod required_text;
 mod signals;
-mod validate;
 #[cfg(test)]
 mod testing;
+mod validate;
 
 use std::ops::Range;
 use std::sync::Arc;

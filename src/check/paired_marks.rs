@@ -128,7 +128,10 @@ fn ends_a_sentence(before: &str) -> bool {
 /// that are empty or white space).
 fn blank_line_between(gap: &str) -> bool {
     let lines: Vec<&str> = gap.split('\n').collect();
-    lines.len() > 2 && lines[1..lines.len() - 1].iter().any(|l| l.trim().is_empty())
+    lines.len() > 2
+        && lines[1..lines.len() - 1]
+            .iter()
+            .any(|l| l.trim().is_empty())
 }
 
 /// Whether the closing mark at `i` ends a bare ordinal at the start of its

@@ -69,7 +69,11 @@ pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
                     continue;
                 };
                 let _ = writeln!(out, "  {}（{}）", pack.id, pack.name);
-                let added = if pack.extends.is_empty() { "" } else { "［新增］" };
+                let added = if pack.extends.is_empty() {
+                    ""
+                } else {
+                    "［新增］"
+                };
                 for rule in outcome
                     .rules
                     .iter()

@@ -77,7 +77,11 @@ fn write_examples(out: &mut String, heading: &str, examples: &[String]) {
 /// it changes in the packs it extends, and every rule's explanation.
 pub fn pack_reference(packs: &PackSet, pack: &Pack) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "<!-- 由 rules/{}.toml 生成，请勿手改：UPDATE_DOCS=1 cargo test committed_rule_docs -->\n", pack.id);
+    let _ = writeln!(
+        out,
+        "<!-- 由 rules/{}.toml 生成，请勿手改：UPDATE_DOCS=1 cargo test committed_rule_docs -->\n",
+        pack.id
+    );
     let _ = writeln!(out, "# {}（{}）\n", pack.name, pack.id);
     let _ = writeln!(out, "- 层级：{}", pack.level.as_str());
     let _ = writeln!(out, "- 版本：{}", pack.version);
