@@ -6,7 +6,10 @@
 //! name, two signals.
 //!
 //! Each signal counts once per block, with its weight; a block whose total
-//! reaches `threshold` is one finding, placed on the first signal's match.
+//! reaches `threshold` is one finding, placed where the signals meet. A
+//! signal's group named `m`, when it has one, is the part it flags.
+
+use std::ops::Range;
 
 use regex::Regex;
 
@@ -77,24 +80,29 @@ impl Signals {
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
         for range in scope_ranges(cx, self.scope, None) {
             let block = cx.slice(&range);
-            let mut score = 0;
-            let mut names = Vec::new();
-            let mut first: Option<std::ops::Range<usize>> = None;
-            for signal in &self.signals {
-                let Some(m) = signal.matcher.find(block) else {
-                    continue;
-                };
-                score += signal.weight;
-                names.push(signal.name.as_str());
-                let at = range.start + m.start()..range.start + m.end();
-                if first.as_ref().is_none_or(|f| at.start < f.start) {
-                    first = Some(at);
-                }
-            }
+            // The matches of each signal present in the block.
+            let present: Vec<(&Signal, Vec<Range<usize>>)> = self
+                .signals
+                .iter()
+                .filter_map(|signal| {
+                    let found: Vec<Range<usize>> = signal
+                        .matcher
+                        .captures_iter(block)
+                        .filter_map(|caps| caps.name("m").or_else(|| caps.get(0)))
+                        .filter(|m| !m.is_empty())
+                        .map(|m| range.start + m.start()..range.start + m.end())
+                        .collect();
+                    (!found.is_empty()).then_some((signal, found))
+                })
+                .collect();
+            let score: u32 = present.iter().map(|(s, _)| s.weight).sum();
             if score < self.threshold {
                 continue;
             }
-            let Some(at) = first else { continue };
+            let Some(at) = where_signals_meet(&present) else {
+                continue;
+            };
+            let names: Vec<&str> = present.iter().map(|(s, _)| s.name.as_str()).collect();
             let message = sink.message(&[
                 ("match", cx.slice(&at)),
                 ("signals", &names.join("、")),
@@ -103,6 +111,43 @@ impl Signals {
             sink.report(at, message, Vec::new(), None);
         }
     }
+}
+
+/// Where the signals of a block come together: the match closest to a match
+/// of every other signal (a lottery word inside the site name, not the same
+/// word in an innocent sentence before it), joined with the matches that
+/// overlap it.
+fn where_signals_meet(present: &[(&Signal, Vec<Range<usize>>)]) -> Option<Range<usize>> {
+    let distance = |a: &Range<usize>, b: &Range<usize>| {
+        if a.start < b.end && b.start < a.end {
+            0
+        } else {
+            a.start.abs_diff(b.start)
+        }
+    };
+    let nearest = |to: &Range<usize>, matches: &[Range<usize>]| {
+        matches.iter().min_by_key(|m| distance(to, m)).cloned()
+    };
+    let (i, best) = present
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, matches))| matches.iter().map(move |m| (i, m)))
+        .min_by_key(|(i, m)| {
+            let cost: usize = present
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| j != i)
+                .filter_map(|(_, (_, others))| nearest(m, others).map(|o| distance(m, &o)))
+                .sum();
+            (cost, m.start)
+        })?;
+    let mut at = best.clone();
+    for (_, (_, others)) in present.iter().enumerate().filter(|(j, _)| *j != i) {
+        if let Some(o) = nearest(best, others).filter(|o| distance(best, o) == 0) {
+            at = at.start.min(o.start)..at.end.max(o.end);
+        }
+    }
+    Some(at)
 }
 
 #[cfg(test)]
@@ -117,7 +162,7 @@ message = "疑似注入文字“{match}”（{signals}）"
 threshold = 2
 signals = [
   { name = "博彩词", pattern = '彩票|博彩' },
-  { name = "网站名", pattern = '(?:彩票|博彩)(?:网[^点格络]|网站|平台)' },
+  { name = "网站名", pattern = '(?P<m>(?:彩票|博彩)(?:网站|平台|网))(?:[^点格络站]|$)' },
   { name = "推广网址", pattern = '[a-z0-9-]+\.(?:com|net|cc|vip)\b' },
 ]
 "#;
@@ -133,8 +178,17 @@ signals = [
         let text = "深入落实《手机彩票网重点领域政务公开清单》要求。\n";
         let found = check_rule(RULE, text);
         assert_eq!(found.len(), 1);
-        assert_eq!(&text[found[0].range.clone()], "彩票");
-        assert_eq!(found[0].message, "疑似注入文字“彩票”（博彩词、网站名）");
+        assert_eq!(&text[found[0].range.clone()], "彩票网");
+        assert_eq!(found[0].message, "疑似注入文字“彩票网”（博彩词、网站名）");
+    }
+
+    #[test]
+    fn the_finding_is_where_the_signals_meet() {
+        let text = "本乡福利彩票销售网点两处。学习《手机彩票网重点领域清单》。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        let start = found[0].range.start;
+        assert!(text[..start].ends_with("《手机"), "{found:?}");
     }
 
     #[test]
