@@ -50,3 +50,37 @@ fn chaoyang_shows_layering_added_tuned_and_disabled() {
     assert!(changes.iter().any(|(_, c, _)| c.starts_with("关闭")));
     assert!(changes.iter().any(|(_, c, _)| !c.starts_with("关闭")));
 }
+
+/// A scraped copy whose punctuation was converted to half width throughout:
+/// one finding per mark kind, whose fix corrects every mark, not hundreds.
+#[test]
+fn a_wholly_half_width_report_gets_one_finding_with_a_fix_all() {
+    use xxgk::check::{CheckOptions, check};
+    let mut text =
+        String::from("某镇人民政府2013年政府信息公开工作年度报告\n一、概述\n");
+    for i in 1..=40 {
+        text.push_str(&format!(
+            "第{i}项工作,按照要求落实:主动公开信息{i}条;群众满意度较高!\n"
+        ));
+    }
+    let packs = PackSet::embedded();
+    let outcome = check(&packs, &text, &CheckOptions::default()).expect("checks");
+    let halfwidth: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.id == "gbt/halfwidth-punctuation")
+        .collect();
+    assert_eq!(halfwidth.len(), 1, "{halfwidth:#?}");
+    assert!(halfwidth[0].message.contains("全文共 160 处"), "{}", halfwidth[0].message);
+    let fix = halfwidth[0].fix.as_ref().expect("a fix-all");
+    assert!(fix.is_safe());
+    let fixed = fix.apply(&text);
+    assert!(!fixed.contains([',', ':', ';', '!']), "{fixed}");
+    let again = check(&packs, &fixed, &CheckOptions::default()).expect("checks");
+    assert!(
+        !again
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.id == "gbt/halfwidth-punctuation")
+    );
+}
