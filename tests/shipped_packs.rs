@@ -56,8 +56,7 @@ fn chaoyang_shows_layering_added_tuned_and_disabled() {
 #[test]
 fn a_wholly_half_width_report_gets_one_finding_with_a_fix_all() {
     use xxgk::check::{CheckOptions, check};
-    let mut text =
-        String::from("某镇人民政府2013年政府信息公开工作年度报告\n一、概述\n");
+    let mut text = String::from("某镇人民政府2013年政府信息公开工作年度报告\n一、概述\n");
     for i in 1..=40 {
         text.push_str(&format!(
             "第{i}项工作,按照要求落实:主动公开信息{i}条;群众满意度较高!\n"
@@ -71,7 +70,11 @@ fn a_wholly_half_width_report_gets_one_finding_with_a_fix_all() {
         .filter(|d| d.rule.id == "gbt/halfwidth-punctuation")
         .collect();
     assert_eq!(halfwidth.len(), 1, "{halfwidth:#?}");
-    assert!(halfwidth[0].message.contains("全文共 160 处"), "{}", halfwidth[0].message);
+    assert!(
+        halfwidth[0].message.contains("全文共 160 处"),
+        "{}",
+        halfwidth[0].message
+    );
     let fix = halfwidth[0].fix.as_ref().expect("a fix-all");
     assert!(fix.is_safe());
     let fixed = fix.apply(&text);
