@@ -8,6 +8,8 @@
 
 use std::ops::Range;
 
+use regex::Regex;
+
 use super::pattern::scope_ranges;
 use super::{Context, Sink};
 use crate::pack::schema::{RuleSpec, Scope};
@@ -17,6 +19,9 @@ use crate::pack::{PackError, PackSource};
 pub struct PairedMarks {
     /// (opening, closing) marks.
     pairs: Vec<(char, char)>,
+    /// Any of the marks: the text is searched for them, not walked char by
+    /// char.
+    marks: Regex,
     scope: Scope,
 }
 
@@ -49,8 +54,18 @@ impl PairedMarks {
                 ),
             ));
         }
+        let class: String = pairs
+            .iter()
+            .flat_map(|(o, c)| [*o, *c])
+            .map(|c| regex::escape(&c.to_string()))
+            .collect::<Vec<_>>()
+            .join("|");
+        let marks = Regex::new(&class).map_err(|e| {
+            PackError::at(src, spec.id.span().start, format!("pairs 无法编译：{e}"))
+        })?;
         Ok(PairedMarks {
             pairs,
+            marks,
             scope: spec.scope.unwrap_or_default(),
         })
     }
@@ -86,8 +101,11 @@ impl PairedMarks {
             let Some(block) = text.get(range.clone()) else {
                 continue;
             };
-            for (i, c) in block.char_indices() {
-                let i = range.start + i;
+            for m in self.marks.find_iter(block) {
+                let i = range.start + m.start();
+                let Some(c) = m.as_str().chars().next() else {
+                    continue;
+                };
                 if let Some(&(_, close)) = self.pairs.iter().find(|(o, _)| *o == c) {
                     open.push((i, c, close));
                     continue;

@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use super::pattern::scope_ranges;
 use super::{Context, Sink};
@@ -21,6 +21,8 @@ use crate::pack::{PackError, PackSource};
 #[derive(Clone, Debug)]
 pub struct Signals {
     signals: Vec<Signal>,
+    /// All signals in one automaton: which are present, in one pass.
+    set: RegexSet,
     threshold: u32,
     scope: Scope,
 }
@@ -70,20 +72,43 @@ impl Signals {
                 ),
             ));
         }
+        let set = RegexSet::new(signals.iter().map(|s| s.matcher.as_str())).map_err(|e| {
+            PackError::at(
+                src,
+                at,
+                format!("规则 “{}” 的 signals 无法合并编译：{e}", spec.id.get_ref()),
+            )
+        })?;
         Ok(Signals {
             signals,
+            set,
             threshold,
             scope: spec.scope.unwrap_or(Scope::All),
         })
     }
 
+    /// The total weight of the signals present in `text`, and which.
+    fn score(&self, text: &str) -> (u32, regex::SetMatches) {
+        let present = self.set.matches(text);
+        let score = present.iter().map(|i| self.signals[i].weight).sum();
+        (score, present)
+    }
+
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        // Most reports show no signal at all: one pass over the text says so.
+        if self.score(cx.text).0 < self.threshold {
+            return;
+        }
         for range in scope_ranges(cx, self.scope, None) {
             let block = cx.slice(&range);
+            let (score, which) = self.score(block);
+            if score < self.threshold {
+                continue;
+            }
             // The matches of each signal present in the block.
-            let present: Vec<(&Signal, Vec<Range<usize>>)> = self
-                .signals
+            let present: Vec<(&Signal, Vec<Range<usize>>)> = which
                 .iter()
+                .map(|i| &self.signals[i])
                 .filter_map(|signal| {
                     let found: Vec<Range<usize>> = signal
                         .matcher
@@ -95,10 +120,6 @@ impl Signals {
                     (!found.is_empty()).then_some((signal, found))
                 })
                 .collect();
-            let score: u32 = present.iter().map(|(s, _)| s.weight).sum();
-            if score < self.threshold {
-                continue;
-            }
             let Some(at) = where_signals_meet(&present) else {
                 continue;
             };
@@ -163,7 +184,7 @@ threshold = 2
 signals = [
   { name = "博彩词", pattern = '彩票|博彩' },
   { name = "网站名", pattern = '(?P<m>(?:彩票|博彩)(?:网站|平台|网))(?:[^点格络站]|$)' },
-  { name = "推广网址", pattern = '[a-z0-9-]+\.(?:com|net|cc|vip)\b' },
+  { name = "推广网址", pattern = '(?-u:[a-z0-9-]+\.(?:com|net|cc|vip)\b)' },
 ]
 "#;
 
