@@ -458,7 +458,8 @@ fn seed_002_spam_is_scored_and_the_sign_off_is_on_time() {
     // Beijing's layer turns off the download and contact suggestions.
     assert!(of(&d, "cn/download-location").is_empty());
     assert!(of(&d, "cn/contact-info").is_empty());
-    // A mostly half-width text: one finding per mark kind, each fixing all.
+    // A mostly half-width text: one finding for all the marks, parentheses
+    // included, whose fix corrects every one.
     let punctuation = of(&d, "gbt/halfwidth-punctuation");
     assert_eq!(punctuation.len(), 1);
     assert!(
@@ -467,7 +468,12 @@ fn seed_002_spam_is_scored_and_the_sign_off_is_on_time() {
             .unwrap()
             .contains("全文共")
     );
-    assert!(of(&d, "gbt/halfwidth-parenthesis").len() <= 10);
+    let edits = punctuation[0]["fix"]["edits"].as_array().unwrap();
+    assert!(edits.iter().any(|e| {
+        e["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with('（') && t.ends_with('）'))
+    }));
 }
 
 #[test]

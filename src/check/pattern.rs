@@ -4,7 +4,9 @@
 //!
 //! The pattern is a Rust regular expression, `^`/`$` match at line
 //! boundaries. A group named `m` narrows the flagged (and replaced) range to
-//! part of the match, standing in for the look-behind the engine lacks.
+//! part of the match, standing in for the look-behind the engine lacks; an
+//! alternation may name one such group per branch (`m`, `m2`, `m3`…), since
+//! a name can be used once only.
 //! `swap` is the dictionary form: wrong → right, searched literally.
 
 use std::collections::HashMap;
@@ -21,6 +23,8 @@ use crate::report::BlockKind;
 #[derive(Clone, Debug)]
 pub struct Pattern {
     matcher: Regex,
+    /// Indices of the groups that narrow the flagged range (`m`, `m2`…).
+    flag_groups: Vec<usize>,
     exclude: Option<Regex>,
     scope: Scope,
     /// Only in sections whose heading title matches.
@@ -169,8 +173,10 @@ impl Pattern {
             },
             title: spec.fix_title.clone(),
         });
+        let flag_groups = flag_groups(&matcher);
         Ok(Pattern {
             matcher,
+            flag_groups,
             exclude,
             scope: spec.scope.unwrap_or_default(),
             section: section_filter(src, spec)?,
@@ -229,7 +235,7 @@ impl Pattern {
         let mut rescanned = None;
         for caps in self.matcher.captures_iter(cx.text) {
             let Some(whole) = caps.get(0) else { continue };
-            let flagged = caps.name("m").unwrap_or(whole);
+            let flagged = self.flagged(&caps).unwrap_or(whole);
             // The flagged part must lie in one block of the scope; the rest
             // of the match is context (a look-behind stand-in) and may not.
             let Some(b) = report.block_at(flagged.start()) else {
@@ -277,7 +283,7 @@ impl Pattern {
         let mut excluded: Option<Vec<Range<usize>>> = None;
         for caps in self.matcher.captures_iter(haystack) {
             let Some(whole) = caps.get(0) else { continue };
-            let flagged = caps.name("m").unwrap_or(whole);
+            let flagged = self.flagged(&caps).unwrap_or(whole);
             if flagged.is_empty() || !self.passes(cx, flagged.as_str()) {
                 continue;
             }
@@ -289,6 +295,12 @@ impl Pattern {
             }
             found.push(self.to_match(&caps, flagged, range.start));
         }
+    }
+
+    /// The part of a match to flag: the first `m`, `m2`… group that took
+    /// part in it.
+    fn flagged<'h>(&self, caps: &Captures<'h>) -> Option<regex::Match<'h>> {
+        self.flag_groups.iter().find_map(|&i| caps.get(i))
     }
 
     /// Whether the flagged text passes the rule's `validate` check.
@@ -420,6 +432,19 @@ impl Replacement {
                 .unwrap_or_else(|| found.to_owned()),
         }
     }
+}
+
+/// The groups named `m`, `m2`, `m3`… of a pattern, in order.
+fn flag_groups(matcher: &Regex) -> Vec<usize> {
+    matcher
+        .capture_names()
+        .enumerate()
+        .filter(|(_, name)| {
+            name.and_then(|n| n.strip_prefix('m'))
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn overlaps(spans: &[Range<usize>], range: Range<usize>) -> bool {
@@ -682,5 +707,22 @@ group-above = 2
         assert!(found[0].fix.is_none());
         let related: Vec<usize> = found[0].related.iter().map(|r| r.range.start).collect();
         assert_eq!(related, [8, 16]);
+    }
+
+    #[test]
+    fn each_branch_may_name_its_flagged_group() {
+        let rule = r#"
+id = "halfwidth"
+kind = "pattern"
+severity = "warning"
+message = "半角“{match}”应为“{replacement}”"
+pattern = '\p{Han}(?P<m>[,:])|(?P<m2>\([^()\n]*\p{Han}[^()\n]*\))'
+translate = { "," = "，", ":" = "：", "(" = "（", ")" = "）" }
+"#;
+        let text = "要点(朝政办发)等,落实";
+        let found = check_rule(rule, text);
+        let flagged: Vec<&str> = found.iter().map(|d| &text[d.range.clone()]).collect();
+        assert_eq!(flagged, ["(朝政办发)", ","]);
+        assert_eq!(found[0].message, "半角“(朝政办发)”应为“（朝政办发）”");
     }
 }
