@@ -83,7 +83,7 @@ impl PairedMarks {
     /// The unpaired marks of the report: where, which mark, its missing
     /// partner. Blocks on consecutive lines (a paragraph a PDF page break or
     /// a line the parser took for a heading has split) are one run; a blank
-    /// line ends it.
+    /// line after a complete sentence ends it.
     fn unpaired(&self, cx: &Context) -> Vec<(Range<usize>, char, char)> {
         let text = cx.text;
         let mut found = Vec::new();
