@@ -413,11 +413,18 @@ fn rules_shows_layers_and_why_each_pack_applies() {
     let chaoyang = out.find("    beijing-chaoyang（district）").expect(out);
     assert!(cn < beijing && beijing < chaoyang, "{out}");
     assert!(out.contains("北京市朝阳区示范街道办事处"));
+    // Each layer lists its own rules and its changes to inherited ones.
     assert!(
-        !out.contains("cn/download-location"),
-        "turned off by the Beijing layer:\n{out}"
+        out.contains("［关闭］    cn/download-location：关闭——北京市"),
+        "turned off by the Beijing layer, with its reason:\n{out}"
     );
-    assert!(out.contains("beijing-chaoyang/work-plan-implementation"));
+    assert!(
+        !out.contains("    cn/download-location    "),
+        "not among the rules in effect:\n{out}"
+    );
+    assert!(out.contains("［新增］    beijing-chaoyang/work-plan-implementation"));
+    assert!(out.contains("［调整］    cn/street-accountability：修改提示——"));
+    assert!(out.contains("［关闭］    cn/issuer-unknown：关闭——"));
 }
 
 #[test]

@@ -370,3 +370,192 @@ fn fix_on_copies_of_the_seeds_settles_and_keeps_gb18030_bytes() {
         .count();
     assert!(prefix > 0 && suffix > 0 && prefix + suffix <= gb.len().min(fixed_gb.len()));
 }
+
+/// Findings of `rule` in a seed's JSON output.
+fn of<'a>(d: &'a [Value], rule: &str) -> Vec<&'a Value> {
+    d.iter().filter(|x| x["rule"] == rule).collect()
+}
+
+fn seed_text(name: &str) -> Option<String> {
+    std::fs::read_to_string(corpus("seeds")?.join(name)).ok()
+}
+
+#[test]
+fn seed_000_title_preamble_and_layout() {
+    let name = "000_8f38e6278bd335ce.txt";
+    let (Some(run), Some(text)) = (check_seed(name), seed_text(name)) else {
+        return;
+    };
+    let d = diagnostics(&run);
+    // The title line names neither the township nor the year (the preamble does).
+    for rule in ["cn/title-year", "cn/title-issuer"] {
+        let found = of(&d, rule);
+        assert_eq!(found.len(), 1, "{rule}");
+        assert_eq!(
+            flagged_text(found[0], &text).trim(),
+            "政府信息公开工作年度报告"
+        );
+    }
+    // Trailing blanks after headings, each removable.
+    let trailing = of(&d, "gbt/trailing-spaces");
+    assert!(!trailing.is_empty());
+    for t in &trailing {
+        assert!(
+            flagged_text(t, &text)
+                .chars()
+                .all(|c| c == ' ' || c == '　')
+        );
+    }
+    // Its preamble gives the period for 2013, a download location and a phone.
+    for absent in [
+        "cn/statistics-period-year",
+        "cn/report-year-mention",
+        "cn/contact-info",
+        "cn/deadline-2007",
+        "gbt/unpaired-marks",
+    ] {
+        assert!(of(&d, absent).is_empty(), "{absent}: {:?}", of(&d, absent));
+    }
+}
+
+#[test]
+fn seed_001_preamble_lacks_download_and_contact_and_title_wording() {
+    let name = "001_d2896c682011364c.txt";
+    let (Some(run), Some(text)) = (check_seed(name), seed_text(name)) else {
+        return;
+    };
+    let d = diagnostics(&run);
+    assert_eq!(of(&d, "cn/download-location").len(), 1);
+    assert_eq!(of(&d, "cn/contact-info").len(), 1);
+    let wording = of(&d, "cn/title-wording");
+    assert_eq!(wording.len(), 1);
+    assert_eq!(flagged_text(wording[0], &text), "政府政务信息公开");
+    assert_eq!(wording[0]["fix"]["edits"][0]["text"], "政府信息公开");
+    // The title names the town and the year.
+    assert!(of(&d, "cn/title-year").is_empty());
+    assert!(of(&d, "cn/title-issuer").is_empty());
+}
+
+#[test]
+fn seed_002_spam_is_scored_and_the_sign_off_is_on_time() {
+    let name = "002_16dca761f14228ce.txt";
+    let (Some(run), Some(text)) = (check_seed(name), seed_text(name)) else {
+        return;
+    };
+    let d = diagnostics(&run);
+    for spam in of(&d, "cn/spam-injection") {
+        let start = spam["range"]["start"]["offset"].as_u64().unwrap() as usize;
+        assert!(text[..start].ends_with("《手机"), "{spam}");
+        assert!(
+            spam["message"]
+                .as_str()
+                .unwrap()
+                .contains("网站或 App 式名称")
+        );
+    }
+    // Signed 2018年3月: within the 3月31日 deadline of the 2007 regime.
+    assert!(of(&d, "cn/deadline-2007").is_empty());
+    // Beijing's layer turns off the download and contact suggestions.
+    assert!(of(&d, "cn/download-location").is_empty());
+    assert!(of(&d, "cn/contact-info").is_empty());
+    // A mostly half-width text: one finding for all the marks, parentheses
+    // included, whose fix corrects every one.
+    let punctuation = of(&d, "gbt/halfwidth-punctuation");
+    assert_eq!(punctuation.len(), 1);
+    assert!(
+        punctuation[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("全文共")
+    );
+    let edits = punctuation[0]["fix"]["edits"].as_array().unwrap();
+    assert!(edits.iter().any(|e| {
+        e["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with('（') && t.ends_with('）'))
+    }));
+}
+
+#[test]
+fn seed_003_nested_title_and_well_formed_document_number() {
+    let name = "003_03320d02408610fb.txt";
+    let (Some(run), Some(text)) = (check_seed(name), seed_text(name)) else {
+        return;
+    };
+    let d = diagnostics(&run);
+    let nested = of(&d, "gbt/nested-book-title");
+    assert!(!nested.is_empty());
+    assert!(flagged_text(nested[0], &text).contains("<中华人民共和国政府信息公开条例>"));
+    assert_eq!(
+        nested[0]["fix"]["edits"][0]["text"],
+        "《关于贯彻施行〈中华人民共和国政府信息公开条例〉准备工作的通知》"
+    );
+    // 京政办发〔2007〕71号 is correctly formed: no 发文字号 rule fires.
+    for rule in [
+        "gbt/document-number-brackets",
+        "gbt/document-number-year",
+        "gbt/document-number-sequence",
+        "gbt/document-number-suffix",
+    ] {
+        assert!(of(&d, rule).is_empty(), "{rule}");
+    }
+}
+
+#[test]
+fn seed_004_noise_budget_and_grouped_placeholders_keep_their_places() {
+    let name = "004_b61ef283626af920.txt";
+    let (Some(run), Some(text)) = (check_seed(name), seed_text(name)) else {
+        return;
+    };
+    let d = diagnostics(&run);
+    let mut counts = std::collections::BTreeMap::new();
+    for x in &d {
+        *counts.entry(x["rule"].as_str().unwrap_or("")).or_insert(0) += 1;
+    }
+    for (rule, count) in &counts {
+        assert!(*count <= 15, "{rule} fires {count} times: {counts:?}");
+    }
+    // 19 *** and 21 ×× placeholders: one finding each, every place listed.
+    for (rule, mark) in [("cn/placeholder-star", '*'), ("cn/placeholder-cross", '×')] {
+        let found = of(&d, rule);
+        assert_eq!(found.len(), 1, "{rule}");
+        let related = found[0]["related"].as_array().unwrap();
+        assert!(related.len() >= 15, "{rule}: {}", related.len());
+        for r in related {
+            let start = r["range"]["start"]["offset"].as_u64().unwrap() as usize;
+            assert!(text[start..].starts_with(mark), "{rule} at {start}");
+        }
+    }
+    let jiezhi = of(&d, "gbt/jiezhi");
+    assert_eq!(jiezhi.len(), 1);
+    assert_eq!(jiezhi[0]["fix"]["edits"][0]["text"], "截至");
+}
+
+#[test]
+fn no_seed_has_personal_numbers_or_unpaired_marks() {
+    for name in [
+        "000_8f38e6278bd335ce.txt",
+        "001_d2896c682011364c.txt",
+        "002_16dca761f14228ce.txt",
+        "003_03320d02408610fb.txt",
+        "004_b61ef283626af920.txt",
+    ] {
+        let Some(run) = check_seed(name) else { return };
+        let d = diagnostics(&run);
+        for rule in [
+            "cn/personal-id-number",
+            "cn/bank-card-number",
+            "cn/mobile-number",
+            "cn/sensitive-names",
+            "gbt/unpaired-marks",
+            "gbt/encoding-garbage",
+            "cn/statistics-period-year",
+        ] {
+            assert!(
+                of(&d, rule).is_empty(),
+                "{name}: {rule}: {:?}",
+                of(&d, rule)
+            );
+        }
+    }
+}

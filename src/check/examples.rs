@@ -52,10 +52,16 @@ pub fn verify_examples(packs: &PackSet) -> (usize, Vec<ExampleFailure>) {
 fn run_alone(rule: &CompiledRule, text: &str) -> Vec<String> {
     let report = Report::parse(text);
     let issuer = report.meta.issuer.as_ref().map(|(name, _)| name.as_str());
-    let year = rule
-        .condition
-        .sample_year()
-        .or(report.meta.year.as_ref().map(|y| y.value));
+    // The example's own year (rules comparing years with the report's, or
+    // saying it is unknown, need it), unless the rule is for other years:
+    // then one its conditions accept.
+    let own = report.meta.year.as_ref().map(|y| y.value);
+    let year = if rule.condition.is_year_bound() {
+        own.filter(|&y| rule.condition.holds_for_year(y))
+            .or_else(|| rule.condition.sample_year())
+    } else {
+        own
+    };
     let cx = Context::new(text, &report, year, issuer);
     let mut out = Vec::new();
     rule.run(&cx, &mut out);

@@ -7,6 +7,7 @@
 //!
 //! Architecture invariant: nothing here does I/O or knows of LSP or the CLI.
 
+mod deadline;
 mod duplicated_paragraph;
 mod duplicated_word;
 mod empty_section;
@@ -15,12 +16,15 @@ mod examples;
 mod fix;
 mod heading_numbering;
 mod metadata;
+mod paired_marks;
 mod pattern;
 mod prefilter;
 mod required_sections;
 mod required_text;
+mod signals;
 #[cfg(test)]
 mod testing;
+mod validate;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -68,9 +72,7 @@ impl Condition {
     /// conditioned on the year (or the issuer) does not run when the year
     /// (or the issuer) is unknown.
     pub fn holds(&self, year: Option<u16>, issuer: Option<&str>) -> bool {
-        let year_bound =
-            !self.regimes.is_empty() || self.year_from.is_some() || self.year_to.is_some();
-        if year_bound && !year.is_some_and(|y| self.holds_for_year(y)) {
+        if self.is_year_bound() && !year.is_some_and(|y| self.holds_for_year(y)) {
             return false;
         }
         if !self.issuer.is_empty() {
@@ -85,6 +87,11 @@ impl Condition {
             return false;
         }
         true
+    }
+
+    /// Whether the rule runs only for some report years.
+    pub(super) fn is_year_bound(&self) -> bool {
+        !self.regimes.is_empty() || self.year_from.is_some() || self.year_to.is_some()
     }
 
     /// A report year the conditions accept (for running a rule's examples).
@@ -102,7 +109,7 @@ impl Condition {
             .find(|&y| self.holds_for_year(y))
     }
 
-    fn holds_for_year(&self, year: u16) -> bool {
+    pub(super) fn holds_for_year(&self, year: u16) -> bool {
         (self.regimes.is_empty() || self.regimes.contains(&Regime::for_year(year)))
             && self.year_from.is_none_or(|from| year >= from)
             && self.year_to.is_none_or(|to| year <= to)
@@ -144,6 +151,9 @@ pub enum Kind {
     DuplicatedWord(duplicated_word::DuplicatedWord),
     DuplicatedParagraph(duplicated_paragraph::DuplicatedParagraph),
     Metadata(metadata::Metadata),
+    Signals(signals::Signals),
+    Deadline(deadline::Deadline),
+    PairedMarks(paired_marks::PairedMarks),
 }
 
 impl Kind {
@@ -163,6 +173,7 @@ impl Kind {
                 "fix-title",
                 "group-above",
                 "group-message",
+                "validate",
             ],
             KindName::RequiredText => &[
                 "pattern",
@@ -178,6 +189,9 @@ impl Kind {
             KindName::DuplicatedWord => &["single-chars", "min-chars", "max-chars", "allow"],
             KindName::DuplicatedParagraph => &["min-chars"],
             KindName::Metadata => &["field"],
+            KindName::Signals => &["signals", "threshold", "scope"],
+            KindName::Deadline => &["deadline"],
+            KindName::PairedMarks => &["pairs", "scope"],
         }
     }
 
@@ -201,6 +215,11 @@ impl Kind {
                 Kind::DuplicatedParagraph(duplicated_paragraph::DuplicatedParagraph::compile(spec))
             }
             KindName::Metadata => Kind::Metadata(metadata::Metadata::compile(src, spec)?),
+            KindName::Signals => Kind::Signals(signals::Signals::compile(src, spec)?),
+            KindName::Deadline => Kind::Deadline(deadline::Deadline::compile(src, spec)?),
+            KindName::PairedMarks => {
+                Kind::PairedMarks(paired_marks::PairedMarks::compile(src, spec)?)
+            }
         })
     }
 
@@ -213,7 +232,11 @@ impl Kind {
             | Kind::HeadingNumbering(_)
             | Kind::DuplicatedWord(_)
             | Kind::DuplicatedParagraph(_) => true,
-            Kind::EmptySection(_) | Kind::Metadata(_) => false,
+            Kind::EmptySection(_)
+            | Kind::Metadata(_)
+            | Kind::Signals(_)
+            | Kind::Deadline(_)
+            | Kind::PairedMarks(_) => false,
         }
     }
 
@@ -227,6 +250,9 @@ impl Kind {
             Kind::DuplicatedWord(k) => k.run(cx, sink),
             Kind::DuplicatedParagraph(k) => k.run(cx, sink),
             Kind::Metadata(k) => k.run(cx, sink),
+            Kind::Signals(k) => k.run(cx, sink),
+            Kind::Deadline(k) => k.run(cx, sink),
+            Kind::PairedMarks(k) => k.run(cx, sink),
         }
     }
 }

@@ -4,7 +4,9 @@
 //!
 //! The pattern is a Rust regular expression, `^`/`$` match at line
 //! boundaries. A group named `m` narrows the flagged (and replaced) range to
-//! part of the match, standing in for the look-behind the engine lacks.
+//! part of the match, standing in for the look-behind the engine lacks; an
+//! alternation may name one such group per branch (`m`, `m2`, `m3`…), since
+//! a name can be used once only.
 //! `swap` is the dictionary form: wrong → right, searched literally.
 
 use std::collections::HashMap;
@@ -13,14 +15,16 @@ use std::ops::Range;
 use regex::{Captures, Regex};
 
 use super::{Context, Sink};
-use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::pack::schema::{RuleSpec, Scope};
+use crate::diagnostic::{Applicability, Edit, Fix, Related};
+use crate::pack::schema::{RuleSpec, Scope, Validator};
 use crate::pack::{PackError, PackSource};
 use crate::report::BlockKind;
 
 #[derive(Clone, Debug)]
 pub struct Pattern {
     matcher: Regex,
+    /// Indices of the groups that narrow the flagged range (`m`, `m2`…).
+    flag_groups: Vec<usize>,
     exclude: Option<Regex>,
     scope: Scope,
     /// Only in sections whose heading title matches.
@@ -30,6 +34,8 @@ pub struct Pattern {
     /// whose punctuation was converted wholesale is one problem, not 300).
     group_above: Option<usize>,
     group_message: String,
+    /// A check a match must pass to be a finding.
+    validate: Option<Validator>,
 }
 
 const DEFAULT_GROUP_MESSAGE: &str = "{message}（全文共 {count} 处，修复将一并更正）";
@@ -167,8 +173,10 @@ impl Pattern {
             },
             title: spec.fix_title.clone(),
         });
+        let flag_groups = flag_groups(&matcher);
         Ok(Pattern {
             matcher,
+            flag_groups,
             exclude,
             scope: spec.scope.unwrap_or_default(),
             section: section_filter(src, spec)?,
@@ -178,6 +186,7 @@ impl Pattern {
                 .group_message
                 .clone()
                 .unwrap_or_else(|| DEFAULT_GROUP_MESSAGE.to_owned()),
+            validate: spec.validate,
         })
     }
 
@@ -226,7 +235,7 @@ impl Pattern {
         let mut rescanned = None;
         for caps in self.matcher.captures_iter(cx.text) {
             let Some(whole) = caps.get(0) else { continue };
-            let flagged = caps.name("m").unwrap_or(whole);
+            let flagged = self.flagged(&caps).unwrap_or(whole);
             // The flagged part must lie in one block of the scope; the rest
             // of the match is context (a look-behind stand-in) and may not.
             let Some(b) = report.block_at(flagged.start()) else {
@@ -236,6 +245,7 @@ impl Pattern {
             if flagged.is_empty()
                 || !in_scope(&block.kind, self.scope)
                 || flagged.start() >= block.range.end
+                || !self.passes(cx, flagged.as_str())
             {
                 continue;
             }
@@ -273,8 +283,8 @@ impl Pattern {
         let mut excluded: Option<Vec<Range<usize>>> = None;
         for caps in self.matcher.captures_iter(haystack) {
             let Some(whole) = caps.get(0) else { continue };
-            let flagged = caps.name("m").unwrap_or(whole);
-            if flagged.is_empty() {
+            let flagged = self.flagged(&caps).unwrap_or(whole);
+            if flagged.is_empty() || !self.passes(cx, flagged.as_str()) {
                 continue;
             }
             if self.exclude.is_some() {
@@ -285,6 +295,18 @@ impl Pattern {
             }
             found.push(self.to_match(&caps, flagged, range.start));
         }
+    }
+
+    /// The part of a match to flag: the first `m`, `m2`… group that took
+    /// part in it.
+    fn flagged<'h>(&self, caps: &Captures<'h>) -> Option<regex::Match<'h>> {
+        self.flag_groups.iter().find_map(|&i| caps.get(i))
+    }
+
+    /// Whether the flagged text passes the rule's `validate` check.
+    fn passes(&self, cx: &Context, flagged: &str) -> bool {
+        self.validate
+            .is_none_or(|v| super::validate::accepts(v, flagged, cx.year))
     }
 
     /// Where the rule's `exclude` pattern matches in `haystack` (offsets
@@ -313,9 +335,11 @@ impl Pattern {
     /// The message and fix of one match.
     fn finding(&self, cx: &Context, sink: &Sink, m: &Match) -> (String, Option<Fix>) {
         let text = cx.slice(&m.range);
+        let report_year = cx.year.map(|y| y.to_string()).unwrap_or_default();
         let message = sink.message(&[
             ("match", text),
             ("replacement", m.replacement.as_deref().unwrap_or("")),
+            ("report-year", &report_year),
         ]);
         let fix = self
             .fix
@@ -334,11 +358,25 @@ impl Pattern {
         (message, fix)
     }
 
-    /// One finding, on the first match, whose fix corrects every match.
+    /// One finding, on the first match, whose fix corrects every match. A
+    /// rule without a fix lists the other matches as related locations
+    /// instead, so each can still be found.
     fn report_group(&self, cx: &Context, sink: &mut Sink, found: Vec<Match>) {
         let count = found.len();
         let Some(first) = found.first() else {
             return;
+        };
+        let related = if self.fix.is_none() {
+            found
+                .iter()
+                .skip(1)
+                .map(|m| Related {
+                    range: m.range.clone(),
+                    message: format!("同类问题：“{}”", cx.slice(&m.range)),
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
         let (first_message, _) = self.finding(cx, sink, first);
         let message = self
@@ -365,7 +403,7 @@ impl Pattern {
                 )
             })
         });
-        sink.report(range, message, Vec::new(), fix);
+        sink.report(range, message, related, fix);
     }
 }
 
@@ -394,6 +432,19 @@ impl Replacement {
                 .unwrap_or_else(|| found.to_owned()),
         }
     }
+}
+
+/// The groups named `m`, `m2`, `m3`… of a pattern, in order.
+fn flag_groups(matcher: &Regex) -> Vec<usize> {
+    matcher
+        .capture_names()
+        .enumerate()
+        .filter(|(_, name)| {
+            name.and_then(|n| n.strip_prefix('m'))
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn overlaps(spans: &[Range<usize>], range: Range<usize>) -> bool {
@@ -474,7 +525,7 @@ pub(super) fn section_filter(
 
 #[cfg(test)]
 mod tests {
-    use crate::check::testing::{check_rule, fixed};
+    use crate::check::testing::{check_rule, check_rule_in_year, fixed};
 
     const RULE: &str = r#"
 id = "regulation-name"
@@ -600,5 +651,78 @@ scope = "headings"
             fixed(text, &found[0]),
             "一、概述\n1.公开情况\n2、3月份开展培训。\n"
         );
+    }
+
+    #[test]
+    fn validate_keeps_only_matches_that_pass_the_check() {
+        let rule = r#"
+id = "id-card"
+kind = "pattern"
+severity = "error"
+message = "身份证号码“{match}”未遮盖"
+pattern = '(?:^|\D)(?P<m>\d{17}[\dXx])(?:\D|$)'
+validate = "id-card"
+"#;
+        let text = "申请人身份证号11010519491231002X，档案号110105194912310021。";
+        let found = check_rule(rule, text);
+        let flagged: Vec<&str> = found.iter().map(|d| &text[d.range.clone()]).collect();
+        assert_eq!(flagged, ["11010519491231002X"]);
+    }
+
+    #[test]
+    fn other_year_compares_with_the_report_year() {
+        let rule = r#"
+id = "period-year"
+kind = "pattern"
+severity = "warning"
+message = "统计期限“{match}”与报告年度 {report-year} 不符"
+pattern = '统计期限[^。\n]{0,10}?(?P<m>\d{4}年1月1日[^。\n]{0,12}?12月31日)'
+validate = "other-year"
+"#;
+        let text = "本报告统计期限自2021年1月1日起至2021年12月31日止。";
+        let found = check_rule_in_year(rule, text, Some(2022));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "统计期限“2021年1月1日起至2021年12月31日”与报告年度 2022 不符"
+        );
+        assert!(check_rule_in_year(rule, text, Some(2021)).is_empty());
+        // Without a report year there is nothing to compare with.
+        assert!(check_rule_in_year(rule, text, None).is_empty());
+    }
+
+    #[test]
+    fn a_group_without_a_fix_lists_every_place() {
+        let rule = r#"
+id = "placeholder"
+kind = "pattern"
+severity = "error"
+message = "占位符“{match}”"
+literals = ["××"]
+group-above = 2
+"#;
+        let text = "××市\n××县\n××乡\n";
+        let found = check_rule(rule, text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+        let related: Vec<usize> = found[0].related.iter().map(|r| r.range.start).collect();
+        assert_eq!(related, [8, 16]);
+    }
+
+    #[test]
+    fn each_branch_may_name_its_flagged_group() {
+        let rule = r#"
+id = "halfwidth"
+kind = "pattern"
+severity = "warning"
+message = "半角“{match}”应为“{replacement}”"
+pattern = '\p{Han}(?P<m>[,:])|(?P<m2>\([^()\n]*\p{Han}[^()\n]*\))'
+translate = { "," = "，", ":" = "：", "(" = "（", ")" = "）" }
+"#;
+        let text = "要点(朝政办发)等,落实";
+        let found = check_rule(rule, text);
+        let flagged: Vec<&str> = found.iter().map(|d| &text[d.range.clone()]).collect();
+        assert_eq!(flagged, ["(朝政办发)", ","]);
+        assert_eq!(found[0].message, "半角“(朝政办发)”应为“（朝政办发）”");
     }
 }

@@ -58,14 +58,45 @@ pub fn run_rules(args: &RulesArgs) -> Result<i32, String> {
                     .map_or("", |p| p.level.as_str());
                 let _ = writeln!(out, "    {}（{level}）：{}", applied.pack, applied.reason);
             }
-            let _ = writeln!(out, "  生效规则：");
             let year = outcome.summary.year;
             let issuer = outcome.summary.issuer.as_deref();
-            for rule in &outcome.rules {
-                write_rule_line(&mut out, rule);
-                if !rule.condition.holds(year, issuer) {
-                    out.pop();
-                    out.push_str("（本报告不适用）\n");
+            let _ = writeln!(
+                out,
+                "  各层规则（［新增］本层增加的规则，［调整］［关闭］本层对上级规则的改动）："
+            );
+            for applied in &outcome.applied {
+                let Some(pack) = settings.packs.get(&applied.pack) else {
+                    continue;
+                };
+                let _ = writeln!(out, "  {}（{}）", pack.id, pack.name);
+                let added = if pack.extends.is_empty() {
+                    ""
+                } else {
+                    "［新增］"
+                };
+                for rule in outcome
+                    .rules
+                    .iter()
+                    .filter(|r| r.info.provenance.pack == pack.id)
+                {
+                    out.push_str(added);
+                    write_rule_line(&mut out, rule);
+                    if !rule.condition.holds(year, issuer) {
+                        out.pop();
+                        out.push_str("（本报告不适用）\n");
+                    }
+                }
+                for (rule, change, reason) in settings.packs.changes_by(&pack.id) {
+                    let mark = if change.starts_with("关闭") {
+                        "［关闭］"
+                    } else {
+                        "［调整］"
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{mark}    {rule}：{change}{}",
+                        reason.map(|r| format!("——{r}")).unwrap_or_default()
+                    );
                 }
             }
         }

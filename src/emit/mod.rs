@@ -19,7 +19,7 @@ pub use crate::check::ReportSummary;
 use crate::diagnostic::{Diagnostic, RuleInfo, Severity};
 use crate::text::{LineIndex, WideEncoding};
 
-pub use explain::explain;
+pub use explain::{explain, pack_reference};
 pub use human::HumanOptions;
 pub use statistics::{RuleCount, count as statistics};
 

@@ -64,6 +64,25 @@ struct Override {
     reason: Option<String>,
 }
 
+impl Override {
+    /// What the override does, in words (关闭, 级别改为 info, 修改提示).
+    fn change(&self) -> String {
+        let mut parts = Vec::new();
+        match self.severity {
+            Some(OverrideSeverity::Off) => parts.push("关闭".to_owned()),
+            Some(s) => parts.push(format!("级别改为 {}", format!("{s:?}").to_lowercase())),
+            None => {}
+        }
+        if self.message.is_some() {
+            parts.push("修改提示".to_owned());
+        }
+        if parts.is_empty() {
+            parts.push("说明".to_owned());
+        }
+        parts.join("、")
+    }
+}
+
 /// Limits on pack patterns, so a hostile or careless pack cannot make the
 /// linter use unbounded memory.
 const REGEX_SIZE_LIMIT: usize = 2 << 20;
@@ -537,20 +556,28 @@ impl PackSet {
                     .iter()
                     .filter(|o| o.rule == rule)
                     .map(move |o| {
-                        let change = match o.severity {
-                            Some(OverrideSeverity::Off) => "关闭".to_owned(),
-                            Some(s) => format!("级别改为 {}", format!("{s:?}").to_lowercase()),
-                            None => "修改提示".to_owned(),
-                        };
                         let reason = o
                             .reason
                             .as_deref()
                             .map(|r| format!("——{r}"))
                             .unwrap_or_default();
-                        format!("{}（{}）：{change}{reason}", pack.name, pack.id)
+                        format!("{}（{}）：{}{reason}", pack.name, pack.id, o.change())
                     })
             })
             .collect()
+    }
+
+    /// The changes a pack makes to inherited rules: (rule id, what changes,
+    /// why), for `xxgk rules`.
+    pub fn changes_by(&self, pack: &str) -> Vec<(String, String, Option<String>)> {
+        self.get(pack)
+            .map(|p| {
+                p.overrides
+                    .iter()
+                    .map(|o| (o.rule.clone(), o.change(), o.reason.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Every rule of every pack, for `xxgk explain` and SARIF.

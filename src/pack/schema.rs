@@ -98,6 +98,9 @@ pub enum KindName {
     DuplicatedWord,
     DuplicatedParagraph,
     Metadata,
+    Signals,
+    Deadline,
+    PairedMarks,
 }
 
 impl KindName {
@@ -111,6 +114,9 @@ impl KindName {
             KindName::DuplicatedWord => "duplicated-word",
             KindName::DuplicatedParagraph => "duplicated-paragraph",
             KindName::Metadata => "metadata",
+            KindName::Signals => "signals",
+            KindName::Deadline => "deadline",
+            KindName::PairedMarks => "paired-marks",
         }
     }
 }
@@ -162,6 +168,24 @@ pub enum MetadataField {
     Title,
     Issuer,
     Year,
+    /// The title is there but does not name the report year.
+    TitleYear,
+    /// The title is there but does not name the issuer.
+    TitleIssuer,
+}
+
+/// A check a `pattern` rule's match must pass to be a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validator {
+    /// An 18-character resident ID number with a correct check character
+    /// (GB 11643) and a plausible birth date.
+    IdCard,
+    /// A 13–19 digit number that passes the Luhn check (bank cards).
+    Luhn,
+    /// Holds a four-digit year other than the report year (silent when the
+    /// report year is unknown).
+    OtherYear,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -225,6 +249,20 @@ pub struct SectionSpec {
     /// Severity of this section's absence, when it differs from the rule's.
     #[serde(default)]
     pub severity: Option<SeveritySpec>,
+}
+
+/// One sign of a problem in a `signals` rule.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SignalSpec {
+    /// What the signal is, shown in the message (`{signals}`), e.g. 博彩词.
+    pub name: String,
+    /// A regular expression; the signal is present in a block when it matches.
+    #[schemars(with = "String")]
+    pub pattern: Spanned<String>,
+    /// What the signal adds to the block's score; default 1.
+    #[serde(default)]
+    pub weight: Option<u32>,
 }
 
 /// One rule. Fields other than the common ones belong to particular kinds;
@@ -299,6 +337,10 @@ pub struct RuleSpec {
     /// message and `{count}` the number of matches.
     #[serde(default)]
     pub group_message: Option<String>,
+    /// A check the flagged text must pass to be a finding (a checksum, a
+    /// year other than the report's).
+    #[serde(default)]
+    pub validate: Option<Validator>,
 
     // required-text
     /// Text inserted by the fix when the required text is missing.
@@ -338,6 +380,27 @@ pub struct RuleSpec {
     // metadata
     #[serde(default)]
     pub field: Option<MetadataField>,
+
+    // signals
+    /// The signs of the problem; a block is a finding when the weights of
+    /// the signals present in it reach `threshold`.
+    #[serde(default)]
+    pub signals: Option<Vec<SignalSpec>>,
+    /// Score at which a block is a finding; default 2, and it must be more
+    /// than any one signal's weight.
+    #[serde(default)]
+    pub threshold: Option<u32>,
+
+    // deadline
+    /// The last day of publication, `"MM-DD"` of the year after the report
+    /// year.
+    #[serde(default)]
+    pub deadline: Option<String>,
+
+    // paired-marks
+    /// Opening and closing marks, two characters each (`"《》"`).
+    #[serde(default)]
+    pub pairs: Option<Vec<String>>,
 }
 
 /// A child pack's change to an inherited rule.
@@ -370,6 +433,7 @@ impl RuleSpec {
             ("fix-title", self.fix_title.is_some()),
             ("group-above", self.group_above.is_some()),
             ("group-message", self.group_message.is_some()),
+            ("validate", self.validate.is_some()),
             ("insert", self.insert.is_some()),
             ("sections", self.sections.is_some()),
             ("order-message", self.order_message.is_some()),
@@ -380,6 +444,10 @@ impl RuleSpec {
             ("max-chars", self.max_chars.is_some()),
             ("allow", self.allow.is_some()),
             ("field", self.field.is_some()),
+            ("signals", self.signals.is_some()),
+            ("threshold", self.threshold.is_some()),
+            ("deadline", self.deadline.is_some()),
+            ("pairs", self.pairs.is_some()),
         ];
         set.into_iter()
             .filter(|(_, is_set)| *is_set)

@@ -1,0 +1,219 @@
+//! `kind = "paired-marks"`: an opening mark without its closing partner, or
+//! the reverse — 《条例》 written 《条例》》, a （ closed by a half-width ).
+//! Pairs are given by the pack (`pairs = ["《》", "（）", "“”"]`) and matched
+//! within a paragraph: blocks on consecutive lines, or separated by a blank
+//! line after a block that stops mid-sentence, are one run (PDF extraction
+//! splits paragraphs at page breaks and line ends). A closing mark after a bare ordinal at the start of a line (`1）`,
+//! `一）`) is a list marker, not half of a pair.
+
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::pattern::scope_ranges;
+use super::{Context, Sink};
+use crate::pack::schema::{RuleSpec, Scope};
+use crate::pack::{PackError, PackSource};
+
+#[derive(Clone, Debug)]
+pub struct PairedMarks {
+    /// (opening, closing) marks.
+    pairs: Vec<(char, char)>,
+    /// Any of the marks: the text is searched for them, not walked char by
+    /// char.
+    marks: Regex,
+    scope: Scope,
+}
+
+impl PairedMarks {
+    pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<PairedMarks, PackError> {
+        let mut pairs = Vec::new();
+        for pair in spec.pairs.as_deref().unwrap_or_default() {
+            let mut chars = pair.chars();
+            match (chars.next(), chars.next(), chars.next()) {
+                (Some(open), Some(close), None) if open != close => pairs.push((open, close)),
+                _ => {
+                    return Err(PackError::at(
+                        src,
+                        spec.id.span().start,
+                        format!(
+                            "规则 “{}” 的 pairs 每项须是两个不同的字符（开、闭），而 “{pair}” 不是",
+                            spec.id.get_ref()
+                        ),
+                    ));
+                }
+            }
+        }
+        if pairs.is_empty() {
+            return Err(PackError::at(
+                src,
+                spec.id.span().start,
+                format!(
+                    "规则 “{}”（kind = \"paired-marks\"）需要 pairs，如 [\"《》\", \"（）\"]",
+                    spec.id.get_ref()
+                ),
+            ));
+        }
+        let class: String = pairs
+            .iter()
+            .flat_map(|(o, c)| [*o, *c])
+            .map(|c| regex::escape(&c.to_string()))
+            .collect::<Vec<_>>()
+            .join("|");
+        let marks = Regex::new(&class).map_err(|e| {
+            PackError::at(src, spec.id.span().start, format!("pairs 无法编译：{e}"))
+        })?;
+        Ok(PairedMarks {
+            pairs,
+            marks,
+            scope: spec.scope.unwrap_or_default(),
+        })
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        for (at, mark, partner) in self.unpaired(cx) {
+            let message = sink.message(&[
+                ("mark", &mark.to_string()),
+                ("partner", &partner.to_string()),
+            ]);
+            sink.report(at, message, Vec::new(), None);
+        }
+    }
+
+    /// The unpaired marks of the report: where, which mark, its missing
+    /// partner. Blocks on consecutive lines (a paragraph a PDF page break or
+    /// a line the parser took for a heading has split) are one run; a blank
+    /// line after a complete sentence ends it.
+    fn unpaired(&self, cx: &Context) -> Vec<(Range<usize>, char, char)> {
+        let text = cx.text;
+        let mut found = Vec::new();
+        let mut open: Vec<(usize, char, char)> = Vec::new();
+        let mut previous_end: Option<usize> = None;
+        let at = |i: usize, c: char| i..i + c.len_utf8();
+        for range in scope_ranges(cx, self.scope, None) {
+            if let Some(end) = previous_end
+                && blank_line_between(text.get(end..range.start).unwrap_or("\n\n"))
+                && ends_a_sentence(text.get(..end).unwrap_or(""))
+            {
+                found.extend(open.drain(..).map(|(j, o, cl)| (at(j, o), o, cl)));
+            }
+            previous_end = Some(range.end);
+            let Some(block) = text.get(range.clone()) else {
+                continue;
+            };
+            for m in self.marks.find_iter(block) {
+                let i = range.start + m.start();
+                let Some(c) = m.as_str().chars().next() else {
+                    continue;
+                };
+                if let Some(&(_, close)) = self.pairs.iter().find(|(o, _)| *o == c) {
+                    open.push((i, c, close));
+                    continue;
+                }
+                let Some(&(opener, _)) = self.pairs.iter().find(|(_, cl)| *cl == c) else {
+                    continue;
+                };
+                match open.iter().rposition(|(_, o, _)| *o == opener) {
+                    Some(p) => {
+                        // Marks opened inside this pair and never closed.
+                        for (j, o, cl) in open.drain(p..).skip(1) {
+                            found.push((at(j, o), o, cl));
+                        }
+                    }
+                    None if !is_list_marker(text, i) => found.push((at(i, c), c, opener)),
+                    None => {}
+                }
+            }
+        }
+        found.extend(open.into_iter().map(|(j, o, cl)| (at(j, o), o, cl)));
+        found.sort_by_key(|(r, _, _)| r.start);
+        found
+    }
+}
+
+/// Whether a block ends with sentence-final punctuation. One that stops
+/// mid-sentence continues after a blank line (a PDF extraction that puts a
+/// blank line after every line).
+fn ends_a_sentence(before: &str) -> bool {
+    before
+        .trim_end()
+        .chars()
+        .last()
+        .is_none_or(|c| "。！？；：…”’）》!?;:".contains(c))
+}
+
+/// Whether the text between two blocks holds a blank line (whole lines in it
+/// that are empty or white space).
+fn blank_line_between(gap: &str) -> bool {
+    let lines: Vec<&str> = gap.split('\n').collect();
+    lines.len() > 2
+        && lines[1..lines.len() - 1]
+            .iter()
+            .any(|l| l.trim().is_empty())
+}
+
+/// Whether the closing mark at `i` ends a bare ordinal at the start of its
+/// line (`1）`, `（2` is not).
+fn is_list_marker(text: &str, i: usize) -> bool {
+    let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+    let before = text[line_start..i].trim_start();
+    !before.is_empty()
+        && before.chars().count() <= 3
+        && before
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::check_rule;
+
+    const RULE: &str = r#"
+id = "unpaired"
+kind = "paired-marks"
+severity = "warning"
+message = "“{mark}”缺少配对的“{partner}”"
+pairs = ["《》", "（）", "“”"]
+"#;
+
+    fn flagged(text: &str) -> Vec<(String, String)> {
+        check_rule(RULE, text)
+            .iter()
+            .map(|d| (text[d.range.clone()].to_owned(), d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn balanced_and_nested_marks_are_silent() {
+        assert!(flagged("依据《条例》（国务院令第711号）“应公开尽公开”。\n").is_empty());
+        assert!(flagged("（一）主动公开情况\n1）公开目录\n一）公开指南\n").is_empty());
+        assert!(flagged("学习《关于〈条例〉的解读》。\n").is_empty());
+    }
+
+    #[test]
+    fn unclosed_and_unopened_marks_are_reported() {
+        assert_eq!(
+            flagged("依据《条例（国务院令第711号）编制。\n"),
+            [("《".to_owned(), "“《”缺少配对的“》”".to_owned())]
+        );
+        assert_eq!(
+            flagged("依据条例》编制。\n"),
+            [("》".to_owned(), "“》”缺少配对的“《”".to_owned())]
+        );
+        // Opened inside a pair and never closed.
+        assert_eq!(
+            flagged("《条例（试行》编制。\n"),
+            [("（".to_owned(), "“（”缺少配对的“）”".to_owned())]
+        );
+    }
+
+    #[test]
+    fn pairs_span_consecutive_lines_but_not_a_blank_line() {
+        assert_eq!(flagged("“第一段。\n\n第二段”。\n").len(), 2);
+        // A paragraph cut mid-sentence by a blank line continues after it.
+        assert!(flagged("努力让政务信息“看\n\n得懂、用得上”。\n").is_empty());
+        // A paragraph split by a page number, and a line taken for a heading.
+        assert!(flagged("严格执行“分级\n- 1 -\n审核、先审后发”程序。\n").is_empty());
+        assert!(flagged("（一）部分公开（区分处理的，只\n计这一情形）\n").is_empty());
+    }
+}

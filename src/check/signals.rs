@@ -1,0 +1,234 @@
+//! `kind = "signals"`: a finding when one block of text shows several
+//! independent signs of one problem, never on a single word. Injected gambling
+//! text is the case it was made for: 福利彩票 in a sentence about a lottery
+//! outlet is one signal and stays silent; a lottery *site's* name standing in
+//! for a document title (《手机彩票网……清单》) is a lottery word plus a site
+//! name, two signals.
+//!
+//! Each signal counts once per block, with its weight; a block whose total
+//! reaches `threshold` is one finding, placed where the signals meet. A
+//! signal's group named `m`, when it has one, is the part it flags.
+
+use std::ops::Range;
+
+use regex::{Regex, RegexSet};
+
+use super::pattern::scope_ranges;
+use super::{Context, Sink};
+use crate::pack::schema::{RuleSpec, Scope};
+use crate::pack::{PackError, PackSource};
+
+#[derive(Clone, Debug)]
+pub struct Signals {
+    signals: Vec<Signal>,
+    /// All signals in one automaton: which are present, in one pass.
+    set: RegexSet,
+    threshold: u32,
+    scope: Scope,
+}
+
+#[derive(Clone, Debug)]
+struct Signal {
+    name: String,
+    matcher: Regex,
+    weight: u32,
+}
+
+impl Signals {
+    pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<Signals, PackError> {
+        let at = spec.id.span().start;
+        let specs = spec.signals.as_deref().unwrap_or_default();
+        if specs.len() < 2 {
+            return Err(PackError::at(
+                src,
+                at,
+                format!(
+                    "规则 “{}”（kind = \"signals\"）至少需要两个 signals：单个信号应写成 pattern 规则",
+                    spec.id.get_ref()
+                ),
+            ));
+        }
+        let signals = specs
+            .iter()
+            .map(|s| {
+                let anchored =
+                    toml::Spanned::new(s.pattern.span(), format!("(?m){}", s.pattern.get_ref()));
+                Ok(Signal {
+                    name: s.name.clone(),
+                    matcher: super::compile_regex(src, &anchored, "signals 中的 pattern ")?,
+                    weight: s.weight.unwrap_or(1),
+                })
+            })
+            .collect::<Result<Vec<_>, PackError>>()?;
+        let threshold = spec.threshold.unwrap_or(2);
+        let max_single = signals.iter().map(|s| s.weight).max().unwrap_or(0);
+        if threshold <= max_single {
+            return Err(PackError::at(
+                src,
+                at,
+                format!(
+                    "规则 “{}” 的 threshold（{threshold}）不大于单个信号的权重（{max_single}）：一个词就会报告，应写成 pattern 规则",
+                    spec.id.get_ref()
+                ),
+            ));
+        }
+        let set = RegexSet::new(signals.iter().map(|s| s.matcher.as_str())).map_err(|e| {
+            PackError::at(
+                src,
+                at,
+                format!("规则 “{}” 的 signals 无法合并编译：{e}", spec.id.get_ref()),
+            )
+        })?;
+        Ok(Signals {
+            signals,
+            set,
+            threshold,
+            scope: spec.scope.unwrap_or(Scope::All),
+        })
+    }
+
+    /// The total weight of the signals present in `text`, and which.
+    fn score(&self, text: &str) -> (u32, regex::SetMatches) {
+        let present = self.set.matches(text);
+        let score = present.iter().map(|i| self.signals[i].weight).sum();
+        (score, present)
+    }
+
+    pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        // Most reports show no signal at all: one pass over the text says so.
+        if self.score(cx.text).0 < self.threshold {
+            return;
+        }
+        for range in scope_ranges(cx, self.scope, None) {
+            let block = cx.slice(&range);
+            let (score, which) = self.score(block);
+            if score < self.threshold {
+                continue;
+            }
+            // The matches of each signal present in the block.
+            let present: Vec<(&Signal, Vec<Range<usize>>)> = which
+                .iter()
+                .map(|i| &self.signals[i])
+                .filter_map(|signal| {
+                    let found: Vec<Range<usize>> = signal
+                        .matcher
+                        .captures_iter(block)
+                        .filter_map(|caps| caps.name("m").or_else(|| caps.get(0)))
+                        .filter(|m| !m.is_empty())
+                        .map(|m| range.start + m.start()..range.start + m.end())
+                        .collect();
+                    (!found.is_empty()).then_some((signal, found))
+                })
+                .collect();
+            let Some(at) = where_signals_meet(&present) else {
+                continue;
+            };
+            let names: Vec<&str> = present.iter().map(|(s, _)| s.name.as_str()).collect();
+            let message = sink.message(&[
+                ("match", cx.slice(&at)),
+                ("signals", &names.join("、")),
+                ("score", &score.to_string()),
+            ]);
+            sink.report(at, message, Vec::new(), None);
+        }
+    }
+}
+
+/// Where the signals of a block come together: the match closest to a match
+/// of every other signal (a lottery word inside the site name, not the same
+/// word in an innocent sentence before it), joined with the matches that
+/// overlap it.
+fn where_signals_meet(present: &[(&Signal, Vec<Range<usize>>)]) -> Option<Range<usize>> {
+    let distance = |a: &Range<usize>, b: &Range<usize>| {
+        if a.start < b.end && b.start < a.end {
+            0
+        } else {
+            a.start.abs_diff(b.start)
+        }
+    };
+    let nearest = |to: &Range<usize>, matches: &[Range<usize>]| {
+        matches.iter().min_by_key(|m| distance(to, m)).cloned()
+    };
+    let (i, best) = present
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, matches))| matches.iter().map(move |m| (i, m)))
+        .min_by_key(|(i, m)| {
+            let cost: usize = present
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| j != i)
+                .filter_map(|(_, (_, others))| nearest(m, others).map(|o| distance(m, &o)))
+                .sum();
+            (cost, m.start)
+        })?;
+    let mut at = best.clone();
+    for (_, (_, others)) in present.iter().enumerate().filter(|(j, _)| *j != i) {
+        if let Some(o) = nearest(best, others).filter(|o| distance(best, o) == 0) {
+            at = at.start.min(o.start)..at.end.max(o.end);
+        }
+    }
+    Some(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::check_rule;
+
+    const RULE: &str = r#"
+id = "spam"
+kind = "signals"
+severity = "error"
+message = "疑似注入文字“{match}”（{signals}）"
+threshold = 2
+signals = [
+  { name = "博彩词", pattern = '彩票|博彩' },
+  { name = "网站名", pattern = '(?P<m>(?:彩票|博彩)(?:网站|平台|网))(?:[^点格络站]|$)' },
+  { name = "推广网址", pattern = '(?-u:[a-z0-9-]+\.(?:com|net|cc|vip)\b)' },
+]
+"#;
+
+    #[test]
+    fn one_signal_is_silent() {
+        assert!(check_rule(RULE, "本乡有福利彩票销售网点两处。\n").is_empty());
+        assert!(check_rule(RULE, "依据《彩票管理条例》开展检查。\n").is_empty());
+    }
+
+    #[test]
+    fn two_signals_in_one_block_are_one_finding() {
+        let text = "深入落实《手机彩票网重点领域政务公开清单》要求。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range.clone()], "彩票网");
+        assert_eq!(found[0].message, "疑似注入文字“彩票网”（博彩词、网站名）");
+    }
+
+    #[test]
+    fn the_finding_is_where_the_signals_meet() {
+        let text = "本乡福利彩票销售网点两处。学习《手机彩票网重点领域清单》。\n";
+        let found = check_rule(RULE, text);
+        assert_eq!(found.len(), 1);
+        let start = found[0].range.start;
+        assert!(text[..start].ends_with("《手机"), "{found:?}");
+    }
+
+    #[test]
+    fn signals_in_different_blocks_do_not_add_up() {
+        let text = "本乡有福利彩票销售网点。\n\n详见 example.com 页面。\n";
+        assert!(check_rule(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn a_threshold_one_signal_reaches_is_refused() {
+        let pack = format!(
+            "[pack]\nid = \"t\"\nname = \"t\"\nlevel = \"custom\"\nversion = \"0\"\n\n[[rule]]\n{}",
+            RULE.replace("threshold = 2", "threshold = 1")
+        );
+        let err = crate::pack::PackSet::new(&[crate::pack::PackSource {
+            origin: "t.toml".to_owned(),
+            text: pack,
+        }])
+        .unwrap_err();
+        assert!(err.to_string().contains("threshold"), "{err}");
+    }
+}
