@@ -105,7 +105,11 @@ impl Setup {
     fn entries(&self) -> usize {
         self.indexes()
             .iter()
-            .map(|index| read_index(index)["entries"].as_object().map_or(0, |e| e.len()))
+            .map(|index| {
+                read_index(index)["entries"]
+                    .as_object()
+                    .map_or(0, |e| e.len())
+            })
             .sum()
     }
 }
@@ -343,16 +347,18 @@ fn corrupt_entries_are_misses_and_are_rewritten() {
         .unwrap();
 
     // Whole-file damage: every file is checked again and the index rewritten.
+    let text = valid.to_string().into_bytes();
     let whole = [
-        String::new(),
-        "not json at all \u{0}\u{1}".to_owned(),
-        valid.to_string()[..valid.to_string().len() / 2].to_owned(),
+        Vec::new(),
+        "not json at all \u{0}\u{1}".as_bytes().to_vec(),
+        // Cut inside a character, as a crash mid-write might leave it.
+        text[..text.len() / 2 + 1].to_vec(),
     ];
     for bad in &whole {
         std::fs::write(index, bad).unwrap();
         let run = setup.run(JSON);
-        assert_eq!(run.stats(), (0, 3), "{bad}");
-        assert_eq!(run.stdout, cold.stdout, "{bad}");
+        assert_eq!(run.stats(), (0, 3), "{bad:?}");
+        assert_eq!(run.stdout, cold.stdout, "{bad:?}");
         assert_eq!(setup.entries(), 3);
     }
 
