@@ -17,8 +17,10 @@ mod heading_numbering;
 mod metadata;
 mod pattern;
 mod prefilter;
+mod prose_arithmetic;
 mod required_sections;
 mod required_text;
+mod table;
 #[cfg(test)]
 mod testing;
 
@@ -144,6 +146,8 @@ pub enum Kind {
     DuplicatedWord(duplicated_word::DuplicatedWord),
     DuplicatedParagraph(duplicated_paragraph::DuplicatedParagraph),
     Metadata(metadata::Metadata),
+    Table(Box<table::Table>),
+    ProseArithmetic(prose_arithmetic::ProseArithmetic),
 }
 
 impl Kind {
@@ -178,6 +182,13 @@ impl Kind {
             KindName::DuplicatedWord => &["single-chars", "min-chars", "max-chars", "allow"],
             KindName::DuplicatedParagraph => &["min-chars"],
             KindName::Metadata => &["field"],
+            KindName::Table => &[
+                "table",
+                "quote-message",
+                "value-message",
+                "unreadable-message",
+            ],
+            KindName::ProseArithmetic => &["share-message", "count-message"],
         }
     }
 
@@ -201,6 +212,10 @@ impl Kind {
                 Kind::DuplicatedParagraph(duplicated_paragraph::DuplicatedParagraph::compile(spec))
             }
             KindName::Metadata => Kind::Metadata(metadata::Metadata::compile(src, spec)?),
+            KindName::Table => Kind::Table(Box::new(table::Table::compile(src, spec)?)),
+            KindName::ProseArithmetic => {
+                Kind::ProseArithmetic(prose_arithmetic::ProseArithmetic::compile(spec))
+            }
         })
     }
 
@@ -213,7 +228,10 @@ impl Kind {
             | Kind::HeadingNumbering(_)
             | Kind::DuplicatedWord(_)
             | Kind::DuplicatedParagraph(_) => true,
-            Kind::EmptySection(_) | Kind::Metadata(_) => false,
+            Kind::EmptySection(_)
+            | Kind::Metadata(_)
+            | Kind::Table(_)
+            | Kind::ProseArithmetic(_) => false,
         }
     }
 
@@ -227,6 +245,8 @@ impl Kind {
             Kind::DuplicatedWord(k) => k.run(cx, sink),
             Kind::DuplicatedParagraph(k) => k.run(cx, sink),
             Kind::Metadata(k) => k.run(cx, sink),
+            Kind::Table(k) => k.run(cx, sink),
+            Kind::ProseArithmetic(k) => k.run(cx, sink),
         }
     }
 }

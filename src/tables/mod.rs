@@ -1,0 +1,343 @@
+//! Tables as data: a report's tables read against a declared table layout
+//! (row and column labels with aliases) into labelled numeric cells, each
+//! keeping its byte range.
+//!
+//! Reports print the same national form in many shapes: one cell per line,
+//! `|` rows, Markdown; labels with their own numbering (`（三）不予公开
+//! 1.属于国家秘密`), vertical group labels one character per line, a table cut
+//! in pieces by page footers or by a converter. So rows are found by their
+//! normalised label ([`normalize`]), never by position; a table belongs to a
+//! layout when enough of its labels are the layout's; all pieces that belong
+//! to one layout are read as one table. Value rows without a usable label
+//! take the label of the row or caption just before them, or, when they hold
+//! every cell of the form in one line (表四's 15 cells), fill it row by row.
+//! What cannot be placed is counted, so a rule can say the table was only
+//! partly read instead of guessing.
+//!
+//! Architecture invariant: pure functions of the text and the report model;
+//! nothing here knows of packs, rules or I/O.
+
+pub mod identity;
+mod label;
+mod value;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+pub use label::{normalize, normalize_text};
+pub use value::{Value, parse as parse_value};
+
+use crate::report::{BlockKind, Report};
+
+/// One declared row or column.
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// The name identities and messages use.
+    pub key: String,
+    /// Normalised labels that mean this line (its label and aliases).
+    pub names: Vec<String>,
+    /// For a label used twice on the form (`被依法纠错数` under 行政复议 and
+    /// under 行政诉讼): the row it follows.
+    pub under: Option<usize>,
+    /// Values may have decimals (amounts in 万元).
+    pub decimal: bool,
+}
+
+/// A declared table: the labels its rows and columns carry.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub name: String,
+    pub rows: Vec<Line>,
+    /// Empty for a table with one value column (label | unit | value).
+    pub columns: Vec<Line>,
+}
+
+impl Layout {
+    pub fn row(&self, key: &str) -> Option<usize> {
+        self.rows.iter().position(|l| l.key == key)
+    }
+
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|l| l.key == key)
+    }
+
+    /// How many value columns a row has.
+    pub fn width(&self) -> usize {
+        self.columns.len().max(1)
+    }
+
+    fn rows_named(&self, name: &str) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&i| self.rows[i].names.iter().any(|n| n == name))
+            .collect()
+    }
+}
+
+/// One read cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub value: Value,
+    pub range: Range<usize>,
+}
+
+/// A declared table as read from a report.
+#[derive(Clone, Debug)]
+pub struct Grid {
+    /// The first line of the first piece of the table, for findings about the
+    /// whole table.
+    pub anchor: Range<usize>,
+    /// Value rows that could not be placed (no label, or the wrong number of
+    /// values), by range.
+    pub unplaced: Vec<Range<usize>>,
+    width: usize,
+    cells: Vec<Option<Cell>>,
+}
+
+impl Grid {
+    pub fn cell(&self, row: usize, column: usize) -> Option<&Cell> {
+        self.cells.get(row * self.width + column)?.as_ref()
+    }
+
+    /// Whether any cell of the row was read.
+    pub fn has_row(&self, row: usize) -> bool {
+        (0..self.width).any(|c| self.cell(row, c).is_some())
+    }
+
+    /// Every read cell: (row, column, cell).
+    pub fn cells(&self) -> impl Iterator<Item = (usize, usize, &Cell)> {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.as_ref().map(|c| (i / self.width, i % self.width, c)))
+    }
+
+    fn place(&mut self, row: usize, values: &[(Value, Range<usize>)]) {
+        for (column, (value, range)) in values.iter().enumerate() {
+            if let Some(slot) = self.cells.get_mut(row * self.width + column)
+                && slot.is_none()
+            {
+                *slot = Some(Cell {
+                    value: *value,
+                    range: range.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// A table row split into its label cells and its trailing value cells.
+struct SplitRow {
+    range: Range<usize>,
+    labels: Vec<String>,
+    values: Vec<(Value, Range<usize>)>,
+}
+
+fn split_row(text: &str, row: &crate::report::Row) -> SplitRow {
+    let cells: Vec<(&str, Range<usize>)> = row
+        .cells
+        .iter()
+        .map(|c| (text.get(c.range.clone()).unwrap_or(""), c.range.clone()))
+        .collect();
+    let first_value = cells
+        .iter()
+        .rposition(|(s, _)| !parse_value(s).is_value())
+        .map_or(0, |i| i + 1);
+    SplitRow {
+        range: row.range.clone(),
+        labels: cells[..first_value]
+            .iter()
+            .map(|(s, _)| normalize(s))
+            .filter(|s| !s.is_empty())
+            .collect(),
+        values: cells[first_value..]
+            .iter()
+            .map(|(s, r)| (parse_value(s), r.clone()))
+            .collect(),
+    }
+}
+
+/// Fewest distinct declared labels a table must show to be taken for the
+/// layout on its own.
+const RECOGNISED_AT: usize = 3;
+
+/// The declared lines (rows as `i`, columns as `rows + i`) whose names are
+/// among `labels`.
+fn hits(layout: &Layout, labels: &[String]) -> HashSet<usize> {
+    let mut found = HashSet::new();
+    for label in labels {
+        for (i, line) in layout.rows.iter().chain(&layout.columns).enumerate() {
+            if line.names.iter().any(|n| n == label) {
+                found.insert(i);
+            }
+        }
+    }
+    found
+}
+
+/// The declared row the running text names (a caption such as `### 行政复议`),
+/// by the longest name it contains.
+fn row_named_in(layout: &Layout, caption: &str) -> Option<usize> {
+    let caption = normalize_text(caption);
+    layout
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| l.names.iter().map(move |n| (i, n)))
+        .filter(|(_, n)| n.chars().count() >= 2 && caption.contains(n.as_str()))
+        .max_by_key(|(_, n)| n.len())
+        .map(|(i, _)| i)
+}
+
+/// The text of the block before `block`, when it is a short caption or
+/// heading (the label of a table that has none of its own).
+fn caption_before<'a>(text: &'a str, report: &Report, block: usize) -> Option<&'a str> {
+    let prev = report.blocks[..block]
+        .iter()
+        .rev()
+        .find(|b| !matches!(b.kind, BlockKind::Blank | BlockKind::PageNumber))?;
+    match prev.kind {
+        BlockKind::Heading(_) | BlockKind::Paragraph => {
+            let s = text.get(prev.range.clone())?;
+            // Its last lines only: a caption, not a whole section.
+            let from = s.len().saturating_sub(240);
+            let from = (from..=s.len()).find(|&i| s.is_char_boundary(i))?;
+            Some(&s[from..])
+        }
+        _ => None,
+    }
+}
+
+/// Reads the report's tables that follow `layout`, merged into one grid.
+/// `None` when no table of the report follows it.
+pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
+    let tables: Vec<(usize, Vec<SplitRow>)> = report
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match &b.kind {
+            BlockKind::Table(t) => Some((i, t.rows.iter().map(|r| split_row(text, r)).collect())),
+            _ => None,
+        })
+        .collect();
+    let scored: Vec<(usize, &Vec<SplitRow>, HashSet<usize>, Option<&str>)> = tables
+        .iter()
+        .map(|(block, rows)| {
+            let labels: Vec<String> = rows.iter().flat_map(|r| r.labels.clone()).collect();
+            (
+                *block,
+                rows,
+                hits(layout, &labels),
+                caption_before(text, report, *block),
+            )
+        })
+        .collect();
+    let present = scored.iter().any(|(_, _, h, _)| h.len() >= RECOGNISED_AT);
+    let width = layout.width();
+    let mut grid = Grid {
+        anchor: 0..0,
+        unplaced: Vec::new(),
+        width,
+        cells: vec![None; layout.rows.len() * width],
+    };
+    let mut found = false;
+    // When each row was last matched (for labels used twice on the form).
+    let mut matched_at: Vec<Option<usize>> = vec![None; layout.rows.len()];
+    let mut sequence = 0usize;
+    for (_, rows, hit, caption) in &scored {
+        let caption_row = caption.and_then(|c| row_named_in(layout, c));
+        let row_hits = hit.iter().filter(|&&i| i < layout.rows.len()).count();
+        let caption_hits = caption.map_or(0, |c| {
+            let c = normalize_text(c);
+            layout
+                .rows
+                .iter()
+                .chain(&layout.columns)
+                .filter(|l| {
+                    l.names
+                        .iter()
+                        .any(|n| n.chars().count() >= 4 && c.contains(n))
+                })
+                .count()
+        });
+        let belongs = hit.len() >= RECOGNISED_AT
+            || (present && row_hits > 0)
+            || hit.len() + caption_hits >= RECOGNISED_AT;
+        if !belongs {
+            continue;
+        }
+        let mut pending = caption_row;
+        let mut placed_any = false;
+        let mut unplaced = Vec::new();
+        for row in rows.iter() {
+            let has_numbers = row.values.iter().any(|(v, _)| v.number().is_some());
+            let matched = row.labels.iter().rev().find_map(|l| {
+                let candidates = layout.rows_named(l);
+                candidates.iter().copied().max_by_key(|&c| {
+                    layout.rows[c]
+                        .under
+                        .and_then(|u| matched_at[u])
+                        .map_or(0, |at| at + 1)
+                })
+            });
+            let target = match matched {
+                Some(r) => Some(r),
+                None if row.labels.is_empty() => pending,
+                None => {
+                    if has_numbers {
+                        pending = None;
+                    }
+                    continue;
+                }
+            };
+            if let Some(r) = matched {
+                sequence += 1;
+                matched_at[r] = Some(sequence);
+            }
+            let mut values: Vec<(Value, Range<usize>)> = row.values.clone();
+            while values.len() > width && values.last().is_some_and(|(v, _)| *v == Value::Blank) {
+                values.pop();
+            }
+            while values.len() > width && values.first().is_some_and(|(v, _)| *v == Value::Blank) {
+                values.remove(0);
+            }
+            if !has_numbers {
+                // A label row whose values follow on the next line.
+                if matched.is_some() {
+                    pending = matched;
+                }
+                continue;
+            }
+            pending = None;
+            let whole_form = layout.rows.len() > 1 && values.len() == width * layout.rows.len();
+            match target {
+                Some(r) if values.len() == width => {
+                    grid.place(r, &values);
+                    placed_any = true;
+                }
+                // Every cell of the form in one line, as under 表四's
+                // three-row header.
+                _ if whole_form && matched.is_none() => {
+                    for (r, chunk) in values.chunks(width).enumerate() {
+                        grid.place(r, chunk);
+                    }
+                    placed_any = true;
+                }
+                _ => unplaced.push(row.range.clone()),
+            }
+        }
+        // A table taken for the layout only through its caption must hold
+        // something of it.
+        if hit.len() < RECOGNISED_AT && !(present && row_hits > 0) && !placed_any {
+            continue;
+        }
+        if !found {
+            grid.anchor = rows.first().map_or(0..0, |r| r.range.clone());
+            found = true;
+        }
+        grid.unplaced.extend(unplaced);
+    }
+    found.then_some(grid)
+}
+
+#[cfg(test)]
+mod tests;
