@@ -120,6 +120,9 @@ impl ProseArithmetic {
                 || NOT_EXACT
                     .iter()
                     .any(|w| tail.contains(&w.chars().rev().collect::<String>()))
+                || text[whole.start()..figure.start()]
+                    .trim_end()
+                    .ends_with(['近', '约', '逾'])
                 || whole.as_str().contains("累计")
             {
                 continue;
@@ -131,9 +134,20 @@ impl ProseArithmetic {
                 continue;
             };
             let list_from = whole.end() + start.end();
-            let list_to = text[list_from..]
+            // The list ends with its sentence. A `；` separates parts, unless
+            // what follows is another statement (a new total).
+            let sentence_end = text[list_from..]
                 .find('。')
                 .map_or(text.len(), |i| list_from + i);
+            let mut list_to = list_from;
+            for segment in text[list_from..sentence_end].split_inclusive(['；', ';']) {
+                if list_to > list_from && ["共", "合计", "总计"].iter().any(|w| segment.contains(w))
+                {
+                    break;
+                }
+                list_to += segment.len();
+            }
+            let list_to = list_to.min(sentence_end);
             let list = &text[list_from..list_to];
             if PARTIAL.iter().any(|w| list.contains(w)) || list.contains("其中") {
                 continue;
