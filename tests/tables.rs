@@ -188,6 +188,8 @@ fn peer_reports_tables_are_read_and_holding_identities_are_silent() {
         } else {
             assert!(errors.is_empty(), "{name}: {errors:#?}");
         }
+        // Their prose sums (受理749件，其中自然人741件、法人8件；…) agree.
+        assert!(of_rule(&d, "cn/prose-arithmetic").is_empty(), "{name}");
         // 表三 is found in every report: read whole, or said to be partly read.
         let partly = of_rule(&d, "cn/table3-2021");
         assert!(partly.iter().all(|x| x["severity"] == "info"), "{name}");

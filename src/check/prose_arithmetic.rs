@@ -34,11 +34,11 @@ const DEFAULT_COUNT_MESSAGE: &str = "正文说“{stated}”，其后的下级�
 
 const UNITS: &str = "条|件|项|人次|万元|元|个|次|篇|家|人|场|期";
 
-/// A total: `共…86条`, `总数为3836条`, `经费为22.38万元`, ending where a
-/// `其中` list may start.
+/// A total: `共…86条`, `总数为3836条`, `298条`; it is one when a `其中` list
+/// follows.
 static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:共计|共|合计|总计|总数为|总数|经费为)[^。；;！？0-9]{{0,30}}?(\d[\d,，]*(?:\.\d+)?)\s*(余|多)?\s*({UNITS})"
+        r"(?:(?:共计|共|合计|总计|总数为|总数|经费为)[^。；;！？0-9]{{0,30}}?)?(\d[\d,，]*(?:\.\d+)?)\s*(余|多)?\s*({UNITS})"
     ))
     .unwrap_or_else(|e| panic!("built-in pattern: {e}"))
 });
@@ -97,12 +97,17 @@ impl ProseArithmetic {
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
         for (i, block) in cx.report.blocks.iter().enumerate() {
-            if !matches!(block.kind, BlockKind::Paragraph) {
-                continue;
-            }
             let text = cx.slice(&block.range);
-            self.check_sums(text, block.range.start, sink);
-            self.check_count(cx, i, text, block.range.start, sink);
+            match block.kind {
+                BlockKind::Paragraph => {
+                    self.check_sums(text, block.range.start, sink);
+                    self.check_count(cx, i, text, block.range.start, sink);
+                }
+                // A numbered line that runs on into its body text
+                // (`2、主动公开信息分类。…共298条…`).
+                BlockKind::Heading(_) => self.check_sums(text, block.range.start, sink),
+                _ => {}
+            }
         }
     }
 
@@ -114,17 +119,14 @@ impl ProseArithmetic {
             else {
                 continue;
             };
-            let before = &text[..whole.start()];
-            let tail: String = before.chars().rev().take(6).collect();
-            if total.get(2).is_some()
-                || NOT_EXACT
-                    .iter()
-                    .any(|w| tail.contains(&w.chars().rev().collect::<String>()))
-                || text[whole.start()..figure.start()]
-                    .trim_end()
-                    .ends_with(['近', '约', '逾'])
-                || whole.as_str().contains("累计")
-            {
+            // Approximate or running totals: a word to that effect in the
+            // clause before the figure.
+            let clause = text[..figure.start()]
+                .rsplit(['。', '；', ';', '，', ','])
+                .next()
+                .unwrap_or_default();
+            let clause: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
+            if total.get(2).is_some() || NOT_EXACT.iter().any(|w| clause.contains(w)) {
                 continue;
             }
             let Some(total_value) = number(figure.as_str()) else {
@@ -149,7 +151,9 @@ impl ProseArithmetic {
             }
             let list_to = list_to.min(sentence_end);
             let list = &text[list_from..list_to];
-            if PARTIAL.iter().any(|w| list.contains(w)) || list.contains("其中") {
+            // Hard-wrapped lines may split a word (`包\n括`).
+            let flat: String = list.chars().filter(|c| !c.is_whitespace()).collect();
+            if PARTIAL.iter().any(|w| flat.contains(w)) || flat.contains("其中") {
                 continue;
             }
             let parts: Vec<_> = PART

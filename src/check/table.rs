@@ -234,12 +234,15 @@ impl Table {
     }
 
     fn check_identities(&self, grid: &Grid, sink: &mut Sink) {
+        /// One cell of a broken identity: its address, value, sign, range and
+        /// whether it is on the left side.
+        type TermCell = ((usize, usize), f64, bool, Range<usize>, bool);
         struct Failure<'a> {
             identity: &'a CompiledIdentity,
             across: usize,
             left: f64,
             right: f64,
-            cells: Vec<((usize, usize), f64, bool, Range<usize>, bool)>,
+            cells: Vec<TermCell>,
         }
         let mut failures = Vec::new();
         for identity in &self.identities {

@@ -156,6 +156,14 @@ fn split_row(text: &str, row: &crate::report::Row) -> SplitRow {
     }
 }
 
+/// One table of the report with the declared labels it shows and the
+/// caption before it.
+struct Piece<'a> {
+    rows: &'a [SplitRow],
+    hits: HashSet<usize>,
+    caption: Option<&'a str>,
+}
+
 /// Fewest distinct declared labels a table must show to be taken for the
 /// layout on its own.
 const RECOGNISED_AT: usize = 3;
@@ -219,19 +227,18 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
             _ => None,
         })
         .collect();
-    let scored: Vec<(usize, &Vec<SplitRow>, HashSet<usize>, Option<&str>)> = tables
+    let scored: Vec<Piece> = tables
         .iter()
         .map(|(block, rows)| {
             let labels: Vec<String> = rows.iter().flat_map(|r| r.labels.clone()).collect();
-            (
-                *block,
+            Piece {
                 rows,
-                hits(layout, &labels),
-                caption_before(text, report, *block),
-            )
+                hits: hits(layout, &labels),
+                caption: caption_before(text, report, *block),
+            }
         })
         .collect();
-    let present = scored.iter().any(|(_, _, h, _)| h.len() >= RECOGNISED_AT);
+    let present = scored.iter().any(|p| p.hits.len() >= RECOGNISED_AT);
     let width = layout.width();
     let mut grid = Grid {
         anchor: 0..0,
@@ -243,7 +250,12 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
     // When each row was last matched (for labels used twice on the form).
     let mut matched_at: Vec<Option<usize>> = vec![None; layout.rows.len()];
     let mut sequence = 0usize;
-    for (_, rows, hit, caption) in &scored {
+    for Piece {
+        rows,
+        hits: hit,
+        caption,
+    } in &scored
+    {
         let caption_row = caption.and_then(|c| row_named_in(layout, c));
         let row_hits = hit.iter().filter(|&&i| i < layout.rows.len()).count();
         let caption_hits = caption.map_or(0, |c| {
