@@ -236,3 +236,44 @@ fn peer_reports_a_changed_cell_is_found() {
         assert!(errors >= 1, "{name}: {found:#?}");
     }
 }
+
+#[test]
+fn the_documented_table_pack_example_runs_as_shown() {
+    // docs/rule-packs.md §4.9 shows this pack and these findings.
+    let run = xxgk(&[
+        "check",
+        "--isolated",
+        "--pack",
+        "tests/packs/table-example.toml",
+        "tests/packs/table-example-report.txt",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let d = diagnostics(&run);
+    let ours: Vec<(&str, &str)> = of_rule(&d, "table-example/")
+        .into_iter()
+        .map(|x| {
+            (
+                x["rule"].as_str().unwrap_or_default(),
+                x["message"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ours,
+        [
+            ("table-example/prose-sums", "比例有误：写为 20%，应为 25.0%"),
+            (
+                "table-example/training-table",
+                "正文“培训30人次”与表中「培训人次」32 不一致"
+            ),
+            (
+                "table-example/cases-by-month",
+                "合计 = 当面 + 网络（一月行）不成立：一月·合计 4，一月·当面 1 + 一月·网络 2 = 3"
+            ),
+        ]
+    );
+    let run = xxgk(&["test-packs", "--pack", "tests/packs/table-example.toml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
