@@ -52,37 +52,49 @@ fn strip_one_prefix(s: &str) -> Option<&str> {
 }
 
 /// Drops parenthesised notes (`（单位：万元）`, `（不同渠道…计1条）`) and an
-/// unclosed note at the end (a label cut by extraction).
-fn drop_notes(s: &str) -> String {
+/// unclosed note at the end (a label cut by extraction), and keeps only the
+/// characters [`squash`] keeps.
+fn drop_notes_and_squash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
     for c in s.chars() {
         match c {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => out.push(c),
+            _ if depth == 0 && is_word_char(c) => out.push(c),
             _ => {}
         }
     }
     out
 }
 
+/// Letters, digits and CJK: what a label is made of.
+fn is_word_char(c: char) -> bool {
+    // CJK ideographs first: most label characters, and a slow Unicode
+    // table lookup otherwise.
+    matches!(c, '\u{4e00}'..='\u{9fff}')
+        || c.is_ascii_alphanumeric()
+        || (!c.is_ascii() && c.is_alphanumeric())
+}
+
 /// Keeps letters, digits and CJK; drops white space and punctuation.
 fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric() || *c == '≤' || *c == '≥')
-        .collect()
+    s.chars().filter(|&c| is_word_char(c)).collect()
 }
 
 /// The normalised form of a label, used to match a report's cells against a
 /// pack's declared labels.
 pub fn normalize(label: &str) -> String {
-    let half: String = label.chars().map(half_width).collect();
+    let half: std::borrow::Cow<str> = if label.chars().any(|c| half_width(c) != c) {
+        label.chars().map(half_width).collect::<String>().into()
+    } else {
+        label.into()
+    };
     let mut s = half.trim();
     while let Some(rest) = strip_one_prefix(s) {
         s = rest;
     }
-    squash(&drop_notes(s))
+    drop_notes_and_squash(s)
 }
 
 /// The normalised form of running text (a heading or caption before a table):

@@ -133,25 +133,28 @@ struct SplitRow {
 }
 
 fn split_row(text: &str, row: &crate::report::Row) -> SplitRow {
-    let cells: Vec<(&str, Range<usize>)> = row
+    let cells: Vec<(&str, Value, Range<usize>)> = row
         .cells
         .iter()
-        .map(|c| (text.get(c.range.clone()).unwrap_or(""), c.range.clone()))
+        .map(|c| {
+            let s = text.get(c.range.clone()).unwrap_or("");
+            (s, parse_value(s), c.range.clone())
+        })
         .collect();
     let first_value = cells
         .iter()
-        .rposition(|(s, _)| !parse_value(s).is_value())
+        .rposition(|(_, v, _)| !v.is_value())
         .map_or(0, |i| i + 1);
     SplitRow {
         range: row.range.clone(),
         labels: cells[..first_value]
             .iter()
-            .map(|(s, _)| normalize(s))
+            .map(|(s, ..)| normalize(s))
             .filter(|s| !s.is_empty())
             .collect(),
         values: cells[first_value..]
             .iter()
-            .map(|(s, r)| (parse_value(s), r.clone()))
+            .map(|(_, v, r)| (*v, r.clone()))
             .collect(),
     }
 }
@@ -169,10 +172,10 @@ struct Piece<'a> {
 const RECOGNISED_AT: usize = 3;
 
 /// The declared lines (rows as `i`, columns as `rows + i`) whose names are
-/// among `labels`.
-fn hits(layout: &Layout, labels: &[String]) -> HashSet<usize> {
+/// among the labels of `rows`.
+fn hits(layout: &Layout, rows: &[SplitRow]) -> HashSet<usize> {
     let mut found = HashSet::new();
-    for label in labels {
+    for label in rows.iter().flat_map(|r| &r.labels) {
         for (i, line) in layout.rows.iter().chain(&layout.columns).enumerate() {
             if line.names.iter().any(|n| n == label) {
                 found.insert(i);
@@ -229,13 +232,10 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
         .collect();
     let scored: Vec<Piece> = tables
         .iter()
-        .map(|(block, rows)| {
-            let labels: Vec<String> = rows.iter().flat_map(|r| r.labels.clone()).collect();
-            Piece {
-                rows,
-                hits: hits(layout, &labels),
-                caption: caption_before(text, report, *block),
-            }
+        .map(|(block, rows)| Piece {
+            rows,
+            hits: hits(layout, rows),
+            caption: caption_before(text, report, *block),
         })
         .collect();
     let present = scored.iter().any(|p| p.hits.len() >= RECOGNISED_AT);
