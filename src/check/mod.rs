@@ -187,6 +187,7 @@ impl Kind {
                 "quote-message",
                 "value-message",
                 "unreadable-message",
+                "label-message",
             ],
             KindName::ProseArithmetic => &["share-message", "count-message"],
         }

@@ -29,6 +29,7 @@ pub struct Table {
     quote_message: String,
     value_message: String,
     unreadable_message: String,
+    label_message: String,
 }
 
 /// Which way an identity runs through the table.
@@ -60,6 +61,7 @@ struct Quote {
 const DEFAULT_QUOTE_MESSAGE: &str =
     "正文中的数字与统计表不一致：正文为 {quoted}，表中「{cell}」为 {value}";
 const DEFAULT_VALUE_MESSAGE: &str = "统计表中「{cell}」的值 {value} 应为非负整数";
+const DEFAULT_LABEL_MESSAGE: &str = "表中栏目“{found}”与格式规定的“{label}”不一致，已按后者核对";
 const DEFAULT_UNREADABLE_MESSAGE: &str =
     "「{table}」有 {count} 行数字无法对应到表格的行或列，依赖这些行的勾稽关系未核对";
 
@@ -163,6 +165,10 @@ impl Table {
                 .unreadable_message
                 .clone()
                 .unwrap_or_else(|| DEFAULT_UNREADABLE_MESSAGE.to_owned()),
+            label_message: spec
+                .label_message
+                .clone()
+                .unwrap_or_else(|| DEFAULT_LABEL_MESSAGE.to_owned()),
         })
     }
 
@@ -187,6 +193,22 @@ impl Table {
                 })
                 .collect();
             sink.report_with_severity(grid.anchor.clone(), message, related, None, Severity::Info);
+        }
+        for (range, row) in &grid.misspelt {
+            let label = self.layout.rows[*row]
+                .names
+                .first()
+                .map_or(self.layout.rows[*row].key.as_str(), String::as_str);
+            // A label cut short by extraction (the rest wrapped onto another
+            // line) is not the writer's mistake.
+            if label.contains(tables::normalize(cx.slice(range)).as_str()) {
+                continue;
+            }
+            let message = fill(
+                &self.label_message,
+                &[("found", cx.slice(range)), ("label", label)],
+            );
+            sink.report_with_severity(range.clone(), message, Vec::new(), None, Severity::Warning);
         }
         self.check_values(&grid, sink);
         self.check_identities(&grid, sink);

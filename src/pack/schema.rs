@@ -360,6 +360,10 @@ pub struct RuleSpec {
     /// `{count}` are filled.
     #[serde(default)]
     pub unreadable_message: Option<String>,
+    /// Message (warning) for a row label that nearly spells a declared one
+    /// and is read as it; `{found}` and `{label}` are filled.
+    #[serde(default)]
+    pub label_message: Option<String>,
 
     // prose-arithmetic
     /// Message for a share (`占总数的54.55%`) that is not the part's share of
@@ -483,6 +487,7 @@ impl RuleSpec {
             ("quote-message", self.quote_message.is_some()),
             ("value-message", self.value_message.is_some()),
             ("unreadable-message", self.unreadable_message.is_some()),
+            ("label-message", self.label_message.is_some()),
             ("share-message", self.share_message.is_some()),
             ("count-message", self.count_message.is_some()),
         ];

@@ -89,6 +89,9 @@ pub struct Grid {
     /// Value rows that could not be placed (no label, or the wrong number of
     /// values), by range.
     pub unplaced: Vec<Range<usize>>,
+    /// Labels read as a declared row they nearly spell: (the label's range,
+    /// the row).
+    pub misspelt: Vec<(Range<usize>, usize)>,
     width: usize,
     cells: Vec<Option<Cell>>,
 }
@@ -128,7 +131,8 @@ impl Grid {
 /// A table row split into its label cells and its trailing value cells.
 struct SplitRow {
     range: Range<usize>,
-    labels: Vec<String>,
+    /// Normalised label cells with their ranges.
+    labels: Vec<(String, Range<usize>)>,
     values: Vec<(Value, Range<usize>)>,
 }
 
@@ -149,8 +153,8 @@ fn split_row(text: &str, row: &crate::report::Row) -> SplitRow {
         range: row.range.clone(),
         labels: cells[..first_value]
             .iter()
-            .map(|(s, ..)| normalize(s))
-            .filter(|s| !s.is_empty())
+            .map(|(s, _, r)| (normalize(s), r.clone()))
+            .filter(|(s, _)| !s.is_empty())
             .collect(),
         values: cells[first_value..]
             .iter()
@@ -164,6 +168,8 @@ fn split_row(text: &str, row: &crate::report::Row) -> SplitRow {
 struct Piece<'a> {
     rows: &'a [SplitRow],
     hits: HashSet<usize>,
+    /// Rows with numbers whose label is a declared row's.
+    data_hits: usize,
     caption: Option<&'a str>,
 }
 
@@ -175,7 +181,7 @@ const RECOGNISED_AT: usize = 3;
 /// among the labels of `rows`.
 fn hits(layout: &Layout, rows: &[SplitRow]) -> HashSet<usize> {
     let mut found = HashSet::new();
-    for label in rows.iter().flat_map(|r| &r.labels) {
+    for (label, _) in rows.iter().flat_map(|r| &r.labels) {
         for (i, line) in layout.rows.iter().chain(&layout.columns).enumerate() {
             if line.names.iter().any(|n| n == label) {
                 found.insert(i);
@@ -183,6 +189,62 @@ fn hits(layout: &Layout, rows: &[SplitRow]) -> HashSet<usize> {
         }
     }
     found
+}
+
+/// Labels at least this similar to a declared one (twice their longest
+/// common subsequence over their total length, in characters) and at least
+/// [`SIMILAR_MIN_CHARS`] long are taken for it.
+const SIMILAR_AT: f64 = 0.8;
+const SIMILAR_MIN_CHARS: usize = 6;
+
+/// Twice the longest common subsequence of `a` and `b` over their total
+/// length: 1 for equal strings.
+fn similarity(a: &[char], b: &[char]) -> f64 {
+    let mut previous = vec![0usize; b.len() + 1];
+    let mut current = vec![0usize; b.len() + 1];
+    for &x in a {
+        for (j, &y) in b.iter().enumerate() {
+            current[j + 1] = if x == y {
+                previous[j] + 1
+            } else {
+                current[j].max(previous[j + 1])
+            };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let common = previous[b.len()];
+    2.0 * common as f64 / (a.len() + b.len()).max(1) as f64
+}
+
+/// The declared row, not yet read, whose name `label` nearly spells.
+fn similar_row(layout: &Layout, grid: &Grid, label: &str) -> Option<usize> {
+    let found: Vec<char> = label.chars().collect();
+    if found.len() < SIMILAR_MIN_CHARS {
+        return None;
+    }
+    let mut best = None;
+    let mut best_score = SIMILAR_AT;
+    for (r, line) in layout.rows.iter().enumerate() {
+        if grid.has_row(r) {
+            continue;
+        }
+        for name in &line.names {
+            let name: Vec<char> = name.chars().collect();
+            // Lengths too far apart cannot reach the threshold.
+            let (short, long) = (found.len().min(name.len()), found.len().max(name.len()));
+            if name.len() < SIMILAR_MIN_CHARS
+                || (2 * short) as f64 / ((short + long) as f64) < best_score
+            {
+                continue;
+            }
+            let score = similarity(&found, &name);
+            if score >= best_score {
+                best_score = score;
+                best = Some(r);
+            }
+        }
+    }
+    best
 }
 
 /// The declared row the running text names (a caption such as `### 行政复议`),
@@ -235,6 +297,15 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
         .map(|(block, rows)| Piece {
             rows,
             hits: hits(layout, rows),
+            data_hits: rows
+                .iter()
+                .filter(|r| r.values.iter().any(|(v, _)| v.number().is_some()))
+                .filter(|r| {
+                    r.labels
+                        .iter()
+                        .any(|(l, _)| !layout.rows_named(l).is_empty())
+                })
+                .count(),
             caption: caption_before(text, report, *block),
         })
         .collect();
@@ -243,6 +314,7 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
     let mut grid = Grid {
         anchor: 0..0,
         unplaced: Vec::new(),
+        misspelt: Vec::new(),
         width,
         cells: vec![None; layout.rows.len() * width],
     };
@@ -253,11 +325,11 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
     for Piece {
         rows,
         hits: hit,
+        data_hits,
         caption,
     } in &scored
     {
         let caption_row = caption.and_then(|c| row_named_in(layout, c));
-        let row_hits = hit.iter().filter(|&&i| i < layout.rows.len()).count();
         let caption_hits = caption.map_or(0, |c| {
             let c = normalize_text(c);
             layout
@@ -272,7 +344,7 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
                 .count()
         });
         let belongs = hit.len() >= RECOGNISED_AT
-            || (present && row_hits > 0)
+            || (present && *data_hits > 0)
             || hit.len() + caption_hits >= RECOGNISED_AT;
         if !belongs {
             continue;
@@ -282,7 +354,7 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
         let mut unplaced = Vec::new();
         for row in rows.iter() {
             let has_numbers = row.values.iter().any(|(v, _)| v.number().is_some());
-            let matched = row.labels.iter().rev().find_map(|l| {
+            let mut matched = row.labels.iter().rev().find_map(|(l, _)| {
                 let candidates = layout.rows_named(l);
                 candidates.iter().copied().max_by_key(|&c| {
                     layout.rows[c]
@@ -291,6 +363,18 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
                         .map_or(0, |at| at + 1)
                 })
             });
+            if matched.is_none() && has_numbers {
+                // A label misspelt on the form itself (`其他法律行政止公开`).
+                if let Some((r, range)) = row
+                    .labels
+                    .iter()
+                    .rev()
+                    .find_map(|(l, range)| similar_row(layout, &grid, l).map(|r| (r, range)))
+                {
+                    matched = Some(r);
+                    grid.misspelt.push((range.clone(), r));
+                }
+            }
             let target = match matched {
                 Some(r) => Some(r),
                 None if row.labels.is_empty() => pending,
@@ -334,12 +418,15 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
                     }
                     placed_any = true;
                 }
+                // An unlabelled row of another shape belongs to something
+                // else (表四's row after 表三 in one block).
+                _ if matched.is_none() && values.len() != width => {}
                 _ => unplaced.push(row.range.clone()),
             }
         }
         // A table taken for the layout only through its caption must hold
         // something of it.
-        if hit.len() < RECOGNISED_AT && !(present && row_hits > 0) && !placed_any {
+        if hit.len() < RECOGNISED_AT && !(present && *data_hits > 0) && !placed_any {
             continue;
         }
         if !found {

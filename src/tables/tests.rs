@@ -175,3 +175,27 @@ fn tables_of_other_forms_are_not_read() {
     assert!(read(text, &report, &two_columns()).is_none());
     assert!(read(text, &report, &review()).is_none());
 }
+
+#[test]
+fn a_misspelt_label_is_read_as_the_row_it_nearly_spells() {
+    let layout = Layout {
+        name: "表".to_owned(),
+        rows: vec![
+            line("本年新收", "本年新收政府信息公开申请数量"),
+            line("其他法律行政法规禁止公开", "其他法律行政法规禁止公开"),
+            line("总计", "总计"),
+        ],
+        columns: vec![line("自然人", "自然人"), line("合计", "合计")],
+    };
+    let text = "| 申请人情况 | 自然人 | 合计 |\n| 一、本年新收政府信息公开申请数量 | 4 | 4 |\n| 2.其他法律行政止公开 | 1 | 1 |\n| （七）总计 | 4 | 4 |\n| 3.其他 | 0 | 0 |\n";
+    let report = Report::parse(text);
+    let grid = read(text, &report, &layout).unwrap();
+    assert_eq!(grid.cell(1, 0).and_then(|c| c.value.number()), Some(1.0));
+    assert_eq!(grid.misspelt.len(), 1);
+    assert_eq!(&text[grid.misspelt[0].0.clone()], "2.其他法律行政止公开");
+    // Short labels are never guessed at.
+    assert_eq!(
+        similarity(&['其', '他'], &['其', '他', '处', '理']),
+        2.0 * 2.0 / 6.0
+    );
+}

@@ -463,3 +463,30 @@ table = { name = "表", rows = [{ key = "甲" }], columns = [{ key = "男" }, { 
     assert_eq!(&text[found[0].range.clone()], "4");
     assert_eq!(found[0].related.len(), 2);
 }
+
+#[test]
+fn a_misspelt_form_label_is_checked_and_reported() {
+    let text = table3(None).replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开");
+    let found = findings("cn/table3-2021", &text, 2023);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(&text[found[0].range.clone()], "2.其他法律行政止公开");
+    // The row is read: breaking it breaks the result sum.
+    let broken = text.replace(
+        "| 2.其他法律行政止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "| 2.其他法律行政止公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+    );
+    let found = findings("cn/table3-2021", &broken, 2023);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.message.contains("办理结果总计 = 予以公开")),
+        "{found:#?}"
+    );
+    // A label cut short by extraction is read silently.
+    let cut = table3(None).replace(
+        "5.要求行政机关确认或重新出具已获取信息",
+        "5.要求行政机关确认或重 新出具",
+    );
+    assert!(findings("cn/table3-2021", &cut, 2023).is_empty());
+}
