@@ -490,3 +490,24 @@ fn a_misspelt_form_label_is_checked_and_reported() {
     );
     assert!(findings("cn/table3-2021", &cut, 2023).is_empty());
 }
+
+const TABLE2: &str = "二、主动公开政府信息情况\n第二十条第（一）项\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 3 | 1 | 8 |\n第二十条第（五）项\n| 信息内容 | 本年处理决定数量 |\n| 行政许可 | 550 |\n第二十条第（六）项\n| 信息内容 | 本年处理决定数量 |\n| 行政处罚 | 4119 |\n| 行政强制 | 195 |\n第二十条第（八）项\n| 信息内容 | 本年收费金额（单位：万元） |\n| 行政事业性收费 | 7730.28 |\n";
+
+#[test]
+fn table2_counts_are_whole_and_fees_may_have_decimals() {
+    for rule in ["cn/table2-2021", "cn/table2-decisions-2021"] {
+        assert!(findings(rule, TABLE2, 2023).is_empty(), "{rule}");
+    }
+    let text = TABLE2.replace("| 行政许可 | 550 |", "| 行政许可 | 5.5 |");
+    let found = findings("cn/table2-decisions-2021", &text, 2023);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(&text[found[0].range.clone()], "5.5");
+    let text = TABLE2.replace("| 行政事业性收费 | 7730.28 |", "| 行政事业性收费 | -3.5 |");
+    let found = findings("cn/table2-decisions-2021", &text, 2023);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let text = TABLE2.replace(
+        "| 行政规范性文件 | 3 | 1 | 8 |",
+        "| 行政规范性文件 | 3 | 1 | －8 |",
+    );
+    assert_eq!(findings("cn/table2-2021", &text, 2023).len(), 1);
+}
