@@ -297,3 +297,45 @@ fn the_documented_table_pack_example_runs_as_shown() {
     let run = xxgk(&["test-packs", "--pack", "tests/packs/table-example.toml"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
+
+#[test]
+fn peer_reports_figures_in_the_text_agree_until_changed() {
+    // The text quotes 本年新收, 上年结转 and 结转下年度 and they agree with 表三;
+    // changing one gives a finding at the sentence with the cell related.
+    let Some(dir) = corpus("peer") else { return };
+    for (name, from, to) in [
+        ("04_2023_shuyang_fgj.txt", "信息公开26件", "信息公开27件"),
+        (
+            "03_2025_shuyang_xian.txt",
+            "结转下一年 31 件",
+            "结转下一年 30 件",
+        ),
+        (
+            "06_2025_shanghai_shi_bgt.txt",
+            "上年结转 189 件",
+            "上年结转 198 件",
+        ),
+    ] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        assert!(text.contains(from), "{name}");
+        let d = diagnostics(&check_text(&text));
+        assert!(
+            of_rule(&d, "cn/table3-2021")
+                .iter()
+                .all(|x| x["severity"] != "error"),
+            "{name}"
+        );
+        let changed = text.replacen(from, to, 1);
+        let d = diagnostics(&check_text(&changed));
+        let quotes: Vec<&Value> = of_rule(&d, "cn/table3-2021")
+            .into_iter()
+            .filter(|x| {
+                x["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("正文与表三不一致"))
+            })
+            .collect();
+        assert_eq!(quotes.len(), 1, "{name}: {d:#?}");
+        assert_eq!(quotes[0]["related"].as_array().map(Vec::len), Some(1));
+    }
+}

@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::table::{fill, format_number};
 use super::{Context, Sink};
 use crate::diagnostic::Related;
 use crate::pack::schema::RuleSpec;
@@ -278,23 +279,6 @@ fn following_sections(outline: &[Section], block: usize) -> usize {
             Some(s) => return s.children.iter().filter(|c| c.heading > block).count(),
             None => return level.iter().filter(|s| s.heading > block).count(),
         }
-    }
-}
-
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
-fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        let s = format!("{n:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
     }
 }
 

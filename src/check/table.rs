@@ -380,7 +380,9 @@ impl Table {
                 continue;
             };
             for block in &cx.report.blocks {
-                if !matches!(block.kind, BlockKind::Paragraph) {
+                // Numbered lines often run on into their body text
+                // (`（二）依申请公开情况。…受理申请21件`).
+                if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_)) {
                     continue;
                 }
                 let text = cx.slice(&block.range);
@@ -459,7 +461,9 @@ fn claim(text: &str, range: Range<usize>) -> Option<Claim> {
     Some(Claim::Exact(n))
 }
 
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
+/// A message template with `{name}` placeholders filled (for the messages
+/// other than the rule's own, which `Sink::message` fills).
+pub(super) fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = template.to_owned();
     for (name, value) in values {
         out = out.replace(&format!("{{{name}}}"), value);
@@ -467,7 +471,9 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-fn format_number(n: f64) -> String {
+/// A number as a message shows it: whole numbers without a point, others
+/// with at most four decimals.
+pub(super) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
