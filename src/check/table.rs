@@ -122,11 +122,11 @@ impl Table {
                 ),
             ));
         };
-        let layout = Layout {
-            name: table.name.clone(),
-            rows: lines(src, at, "table.rows ", &table.rows)?,
-            columns: lines(src, at, "table.columns ", &table.columns)?,
-        };
+        let layout = Layout::new(
+            table.name.clone(),
+            lines(src, at, "table.rows ", &table.rows)?,
+            lines(src, at, "table.columns ", &table.columns)?,
+        );
         if layout.rows.is_empty() {
             return Err(PackError::at(src, at, "table.rows 不能为空".to_owned()));
         }

@@ -50,9 +50,41 @@ pub struct Layout {
     pub rows: Vec<Line>,
     /// Empty for a table with one value column (label | unit | value).
     pub columns: Vec<Line>,
+    /// Finds the longer declared labels in a table's raw text: a table with
+    /// none of them is not this one, and is not split into cells.
+    finder: Option<regex::Regex>,
 }
 
+/// Labels shorter than this (总计, 规章) are too common to tell tables apart.
+const DISTINCTIVE_CHARS: usize = 4;
+
 impl Layout {
+    pub fn new(name: String, rows: Vec<Line>, columns: Vec<Line>) -> Layout {
+        let mut names: Vec<String> = rows
+            .iter()
+            .chain(&columns)
+            .flat_map(|l| &l.names)
+            .filter(|n| n.chars().count() >= DISTINCTIVE_CHARS)
+            .map(|n| regex::escape(n))
+            .collect();
+        names.sort();
+        names.dedup();
+        let finder = (!names.is_empty())
+            .then(|| regex::Regex::new(&names.join("|")).ok())
+            .flatten();
+        Layout {
+            name,
+            rows,
+            columns,
+            finder,
+        }
+    }
+
+    /// Whether a table's raw text may belong to this layout.
+    fn may_hold(&self, raw: &str) -> bool {
+        self.finder.as_ref().is_none_or(|f| f.is_match(raw))
+    }
+
     pub fn row(&self, key: &str) -> Option<usize> {
         self.rows.iter().position(|l| l.key == key)
     }
@@ -283,14 +315,40 @@ fn caption_before<'a>(text: &'a str, report: &Report, block: usize) -> Option<&'
 /// Reads the report's tables that follow `layout`, merged into one grid.
 /// `None` when no table of the report follows it.
 pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
-    let tables: Vec<(usize, Vec<SplitRow>)> = report
+    let split = |t: &crate::report::Table| -> Vec<SplitRow> {
+        t.rows.iter().map(|r| split_row(text, r)).collect()
+    };
+    // Tables without any of the layout's distinctive labels are split only
+    // once the layout is known to be in the report (they may be its pieces).
+    let mut tables: Vec<(usize, &crate::report::Table, Option<Vec<SplitRow>>)> = report
         .blocks
         .iter()
         .enumerate()
         .filter_map(|(i, b)| match &b.kind {
-            BlockKind::Table(t) => Some((i, t.rows.iter().map(|r| split_row(text, r)).collect())),
+            BlockKind::Table(t) => {
+                let raw = text.get(b.range.clone()).unwrap_or("");
+                Some((i, t, layout.may_hold(raw).then(|| split(t))))
+            }
             _ => None,
         })
+        .collect();
+    let known = tables.iter().any(|(_, _, rows)| {
+        rows.as_ref()
+            .is_some_and(|r| hits(layout, r).len() >= RECOGNISED_AT)
+    });
+    if !known && tables.iter().all(|(_, _, rows)| rows.is_none()) {
+        return None;
+    }
+    if known {
+        for (_, t, rows) in &mut tables {
+            if rows.is_none() {
+                *rows = Some(split(t));
+            }
+        }
+    }
+    let tables: Vec<(usize, Vec<SplitRow>)> = tables
+        .into_iter()
+        .filter_map(|(i, _, rows)| rows.map(|r| (i, r)))
         .collect();
     let scored: Vec<Piece> = tables
         .iter()

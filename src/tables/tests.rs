@@ -13,16 +13,16 @@ fn line(key: &str, label: &str) -> Line {
 
 /// A one-column table: label | unit | value.
 fn applications() -> Layout {
-    Layout {
-        name: "统计表".to_owned(),
-        rows: vec![
+    Layout::new(
+        "统计表".to_owned(),
+        vec![
             line("收到申请数", "收到申请数"),
             line("当面申请数", "当面申请数"),
             line("网络申请数", "网络申请数"),
             line("申请办结数", "申请办结数"),
         ],
-        columns: Vec::new(),
-    }
+        Vec::new(),
+    )
 }
 
 fn review() -> Layout {
@@ -30,27 +30,27 @@ fn review() -> Layout {
         .iter()
         .map(|k| line(k, k))
         .collect();
-    Layout {
-        name: "表四".to_owned(),
-        rows: ["行政复议", "未经复议直接起诉", "复议后起诉"]
+    Layout::new(
+        "表四".to_owned(),
+        ["行政复议", "未经复议直接起诉", "复议后起诉"]
             .iter()
             .map(|k| line(k, k))
             .collect(),
         columns,
-    }
+    )
 }
 
 fn two_columns() -> Layout {
-    Layout {
-        name: "表".to_owned(),
-        rows: vec![
+    Layout::new(
+        "表".to_owned(),
+        vec![
             line("本年新收", "本年新收政府信息公开申请数量"),
             line("予以公开", "予以公开"),
             line("属于国家秘密", "属于国家秘密"),
             line("总计", "总计"),
         ],
-        columns: vec![line("自然人", "自然人"), line("合计", "合计")],
-    }
+        vec![line("自然人", "自然人"), line("合计", "合计")],
+    )
 }
 
 /// The values read, by (row key, column index), as numbers (None: blank).
@@ -141,16 +141,16 @@ fn pieces_of_one_table_are_read_as_one() {
 
 #[test]
 fn labels_used_twice_follow_their_parent_row() {
-    let mut layout = Layout {
-        name: "统计表".to_owned(),
-        rows: vec![
+    let mut layout = Layout::new(
+        "统计表".to_owned(),
+        vec![
             line("行政复议数量", "行政复议数量"),
             line("复议纠错数", "被依法纠错数"),
             line("行政诉讼数量", "行政诉讼数量"),
             line("诉讼纠错数", "被依法纠错数"),
         ],
-        columns: Vec::new(),
-    };
+        Vec::new(),
+    );
     layout.rows[1].under = Some(0);
     layout.rows[3].under = Some(2);
     let text = "四、行政复议数量 | 件 | 1\n（二）被依法纠错数 | 件 | 1\n五、行政诉讼数量 | 件 | 5\n（二）被依法纠错数 | 件 | 2\n";
@@ -178,15 +178,15 @@ fn tables_of_other_forms_are_not_read() {
 
 #[test]
 fn a_misspelt_label_is_read_as_the_row_it_nearly_spells() {
-    let layout = Layout {
-        name: "表".to_owned(),
-        rows: vec![
+    let layout = Layout::new(
+        "表".to_owned(),
+        vec![
             line("本年新收", "本年新收政府信息公开申请数量"),
             line("其他法律行政法规禁止公开", "其他法律行政法规禁止公开"),
             line("总计", "总计"),
         ],
-        columns: vec![line("自然人", "自然人"), line("合计", "合计")],
-    };
+        vec![line("自然人", "自然人"), line("合计", "合计")],
+    );
     let text = "| 申请人情况 | 自然人 | 合计 |\n| 一、本年新收政府信息公开申请数量 | 4 | 4 |\n| 2.其他法律行政止公开 | 1 | 1 |\n| （七）总计 | 4 | 4 |\n| 3.其他 | 0 | 0 |\n";
     let report = Report::parse(text);
     let grid = read(text, &report, &layout).unwrap();
