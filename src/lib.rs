@@ -1,7 +1,7 @@
 //! xxgk: a compliance linter and language server for Chinese government
 //! information-disclosure annual reports (政府信息公开工作年度报告).
 //!
-//! The analysis core (`text`, `report`, `regime`, `pack`, `check`,
+//! The analysis core (`text`, `report`, `tables`, `regime`, `pack`, `check`,
 //! `diagnostic`) does no I/O: it takes text and compiled packs and returns
 //! findings. The front ends (`cli`, and the language server) read files, talk
 //! to users and hold no rule logic. `emit` turns findings into output formats.
@@ -17,4 +17,5 @@ pub mod lsp;
 pub mod pack;
 pub mod regime;
 pub mod report;
+pub mod tables;
 pub mod text;

@@ -19,9 +19,11 @@ mod metadata;
 mod paired_marks;
 mod pattern;
 mod prefilter;
+mod prose_arithmetic;
 mod required_sections;
 mod required_text;
 mod signals;
+mod table;
 #[cfg(test)]
 mod testing;
 mod validate;
@@ -154,6 +156,8 @@ pub enum Kind {
     Signals(signals::Signals),
     Deadline(deadline::Deadline),
     PairedMarks(paired_marks::PairedMarks),
+    Table(Box<table::Table>),
+    ProseArithmetic(prose_arithmetic::ProseArithmetic),
 }
 
 impl Kind {
@@ -192,6 +196,14 @@ impl Kind {
             KindName::Signals => &["signals", "threshold", "scope"],
             KindName::Deadline => &["deadline"],
             KindName::PairedMarks => &["pairs", "scope"],
+            KindName::Table => &[
+                "table",
+                "quote-message",
+                "value-message",
+                "unreadable-message",
+                "label-message",
+            ],
+            KindName::ProseArithmetic => &["share-message", "count-message"],
         }
     }
 
@@ -220,6 +232,10 @@ impl Kind {
             KindName::PairedMarks => {
                 Kind::PairedMarks(paired_marks::PairedMarks::compile(src, spec)?)
             }
+            KindName::Table => Kind::Table(Box::new(table::Table::compile(src, spec)?)),
+            KindName::ProseArithmetic => {
+                Kind::ProseArithmetic(prose_arithmetic::ProseArithmetic::compile(spec))
+            }
         })
     }
 
@@ -236,7 +252,9 @@ impl Kind {
             | Kind::Metadata(_)
             | Kind::Signals(_)
             | Kind::Deadline(_)
-            | Kind::PairedMarks(_) => false,
+            | Kind::PairedMarks(_)
+            | Kind::Table(_)
+            | Kind::ProseArithmetic(_) => false,
         }
     }
 
@@ -253,6 +271,8 @@ impl Kind {
             Kind::Signals(k) => k.run(cx, sink),
             Kind::Deadline(k) => k.run(cx, sink),
             Kind::PairedMarks(k) => k.run(cx, sink),
+            Kind::Table(k) => k.run(cx, sink),
+            Kind::ProseArithmetic(k) => k.run(cx, sink),
         }
     }
 }

@@ -101,6 +101,8 @@ pub enum KindName {
     Signals,
     Deadline,
     PairedMarks,
+    Table,
+    ProseArithmetic,
 }
 
 impl KindName {
@@ -117,6 +119,8 @@ impl KindName {
             KindName::Signals => "signals",
             KindName::Deadline => "deadline",
             KindName::PairedMarks => "paired-marks",
+            KindName::Table => "table",
+            KindName::ProseArithmetic => "prose-arithmetic",
         }
     }
 }
@@ -401,6 +405,104 @@ pub struct RuleSpec {
     /// Opening and closing marks, two characters each (`"《》"`).
     #[serde(default)]
     pub pairs: Option<Vec<String>>,
+    // table
+    /// The statistics table the rule reads, its identities and the figures
+    /// the text quotes from it.
+    #[serde(default)]
+    pub table: Option<TableSpec>,
+    /// Message for a figure in the text that differs from the table;
+    /// `{quoted}`, `{cell}` and `{value}` are filled.
+    #[serde(default)]
+    pub quote_message: Option<String>,
+    /// Message for a value the table's constraints refuse (negative, not a
+    /// whole number); `{cell}` and `{value}` are filled.
+    #[serde(default)]
+    pub value_message: Option<String>,
+    /// Message for a table that could be read only in part; `{table}` and
+    /// `{count}` are filled.
+    #[serde(default)]
+    pub unreadable_message: Option<String>,
+    /// Message (warning) for a row label that nearly spells a declared one
+    /// and is read as it; `{found}` and `{label}` are filled.
+    #[serde(default)]
+    pub label_message: Option<String>,
+
+    // prose-arithmetic
+    /// Message for a share (`占总数的54.55%`) that is not the part's share of
+    /// the total; `{stated}` and `{computed}` are filled.
+    #[serde(default)]
+    pub share_message: Option<String>,
+    /// Message for an announced count (`以下6方面工作`) that differs from the
+    /// sub-sections that follow; `{stated}` and `{count}` are filled.
+    #[serde(default)]
+    pub count_message: Option<String>,
+}
+
+/// A statistics table as a `table` rule declares it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TableSpec {
+    /// The table's name in messages, e.g. 表三（2021 年格式）.
+    pub name: String,
+    /// The rows, in the form's order.
+    pub rows: Vec<LabelSpec>,
+    /// The value columns, in the form's order; none for a table with one
+    /// value per row (label | unit | value).
+    #[serde(default)]
+    pub columns: Vec<LabelSpec>,
+    /// Identities such as `收到申请数 = 当面申请数 + 传真申请数`, with `=`, `≤`
+    /// (`<=`) or `≥` (`>=`) and `+`/`-`. Names are row keys (checked in every
+    /// column) or column keys (checked in every row).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub identities: Vec<Spanned<String>>,
+    /// Values must be whole numbers, except in `decimal` rows and columns
+    /// (default true).
+    #[serde(default)]
+    pub integers: Option<bool>,
+    /// Values must not be negative (default true).
+    #[serde(default)]
+    pub non_negative: Option<bool>,
+    /// Figures the text quotes from the table.
+    #[serde(default)]
+    pub quotes: Vec<QuoteSpec>,
+}
+
+/// A row or column of a declared table.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LabelSpec {
+    /// The name identities use; also a label unless `label` is given.
+    pub key: String,
+    /// The label printed on the form, when it differs from the key.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Other labels reports use for this line.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// For a label the form uses twice: the key of the row this one follows
+    /// (`被依法纠错数` under 行政复议数量 and under 行政诉讼数量).
+    #[serde(default)]
+    pub under: Option<String>,
+    /// Values may have decimals (amounts in 万元).
+    #[serde(default)]
+    pub decimal: bool,
+}
+
+/// A figure the text states for one cell: `pattern` is searched in the
+/// report's paragraphs; its first group is the number (Arabic, full-width or
+/// Chinese digits; `余`/`多`/`近`/`约` next to it make it approximate). A
+/// pattern without a group states zero (未发生行政复议).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct QuoteSpec {
+    /// Row key of the cell.
+    pub row: String,
+    /// Column key of the cell (the table's last column when not given).
+    #[serde(default)]
+    pub column: Option<String>,
+    #[schemars(with = "String")]
+    pub pattern: Spanned<String>,
 }
 
 /// A child pack's change to an inherited rule.
@@ -448,6 +550,13 @@ impl RuleSpec {
             ("threshold", self.threshold.is_some()),
             ("deadline", self.deadline.is_some()),
             ("pairs", self.pairs.is_some()),
+            ("table", self.table.is_some()),
+            ("quote-message", self.quote_message.is_some()),
+            ("value-message", self.value_message.is_some()),
+            ("unreadable-message", self.unreadable_message.is_some()),
+            ("label-message", self.label_message.is_some()),
+            ("share-message", self.share_message.is_some()),
+            ("count-message", self.count_message.is_some()),
         ];
         set.into_iter()
             .filter(|(_, is_set)| *is_set)

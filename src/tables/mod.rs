@@ -1,0 +1,500 @@
+//! Tables as data: a report's tables read against a declared table layout
+//! (row and column labels with aliases) into labelled numeric cells, each
+//! keeping its byte range.
+//!
+//! Reports print the same national form in many shapes: one cell per line,
+//! `|` rows, Markdown; labels with their own numbering (`（三）不予公开
+//! 1.属于国家秘密`), vertical group labels one character per line, a table cut
+//! in pieces by page footers or by a converter. So rows are found by their
+//! normalised label ([`normalize`]), never by position; a table belongs to a
+//! layout when enough of its labels are the layout's; all pieces that belong
+//! to one layout are read as one table. Value rows without a usable label
+//! take the label of the row or caption just before them, or, when they hold
+//! every cell of the form in one line (表四's 15 cells), fill it row by row.
+//! What cannot be placed is counted, so a rule can say the table was only
+//! partly read instead of guessing.
+//!
+//! Architecture invariant: pure functions of the text and the report model;
+//! nothing here knows of packs, rules or I/O.
+
+pub mod identity;
+mod label;
+mod value;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+pub use label::{normalize, normalize_text};
+pub use value::{Value, parse as parse_value};
+
+use crate::report::{BlockKind, Report};
+
+/// One declared row or column.
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// The name identities and messages use.
+    pub key: String,
+    /// Normalised labels that mean this line (its label and aliases).
+    pub names: Vec<String>,
+    /// For a label used twice on the form (`被依法纠错数` under 行政复议 and
+    /// under 行政诉讼): the row it follows.
+    pub under: Option<usize>,
+    /// Values may have decimals (amounts in 万元).
+    pub decimal: bool,
+}
+
+/// A declared table: the labels its rows and columns carry.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub name: String,
+    pub rows: Vec<Line>,
+    /// Empty for a table with one value column (label | unit | value).
+    pub columns: Vec<Line>,
+    /// Finds the longer declared labels in a table's raw text: a table with
+    /// none of them is not this one, and is not split into cells.
+    finder: Option<regex::Regex>,
+}
+
+/// Labels shorter than this (总计, 规章) are too common to tell tables apart.
+const DISTINCTIVE_CHARS: usize = 4;
+
+impl Layout {
+    pub fn new(name: String, rows: Vec<Line>, columns: Vec<Line>) -> Layout {
+        let mut names: Vec<String> = rows
+            .iter()
+            .chain(&columns)
+            .flat_map(|l| &l.names)
+            .filter(|n| n.chars().count() >= DISTINCTIVE_CHARS)
+            .map(|n| regex::escape(n))
+            .collect();
+        names.sort();
+        names.dedup();
+        let finder = (!names.is_empty())
+            .then(|| regex::Regex::new(&names.join("|")).ok())
+            .flatten();
+        Layout {
+            name,
+            rows,
+            columns,
+            finder,
+        }
+    }
+
+    /// Whether a table's raw text may belong to this layout.
+    fn may_hold(&self, raw: &str) -> bool {
+        self.finder.as_ref().is_none_or(|f| f.is_match(raw))
+    }
+
+    pub fn row(&self, key: &str) -> Option<usize> {
+        self.rows.iter().position(|l| l.key == key)
+    }
+
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|l| l.key == key)
+    }
+
+    /// How many value columns a row has.
+    pub fn width(&self) -> usize {
+        self.columns.len().max(1)
+    }
+
+    fn rows_named(&self, name: &str) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&i| self.rows[i].names.iter().any(|n| n == name))
+            .collect()
+    }
+}
+
+/// One read cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub value: Value,
+    pub range: Range<usize>,
+}
+
+/// A declared table as read from a report.
+#[derive(Clone, Debug)]
+pub struct Grid {
+    /// The first line of the first piece of the table, for findings about the
+    /// whole table.
+    pub anchor: Range<usize>,
+    /// Value rows that could not be placed (no label, or the wrong number of
+    /// values), by range.
+    pub unplaced: Vec<Range<usize>>,
+    /// Labels read as a declared row they nearly spell: (the label's range,
+    /// the row).
+    pub misspelt: Vec<(Range<usize>, usize)>,
+    width: usize,
+    cells: Vec<Option<Cell>>,
+}
+
+impl Grid {
+    pub fn cell(&self, row: usize, column: usize) -> Option<&Cell> {
+        self.cells.get(row * self.width + column)?.as_ref()
+    }
+
+    /// Whether any cell of the row was read.
+    pub fn has_row(&self, row: usize) -> bool {
+        (0..self.width).any(|c| self.cell(row, c).is_some())
+    }
+
+    /// Every read cell: (row, column, cell).
+    pub fn cells(&self) -> impl Iterator<Item = (usize, usize, &Cell)> {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.as_ref().map(|c| (i / self.width, i % self.width, c)))
+    }
+
+    fn place(&mut self, row: usize, values: &[(Value, Range<usize>)]) {
+        for (column, (value, range)) in values.iter().enumerate() {
+            if let Some(slot) = self.cells.get_mut(row * self.width + column)
+                && slot.is_none()
+            {
+                *slot = Some(Cell {
+                    value: *value,
+                    range: range.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// A table row split into its label cells and its trailing value cells.
+struct SplitRow {
+    range: Range<usize>,
+    /// Normalised label cells with their ranges.
+    labels: Vec<(String, Range<usize>)>,
+    values: Vec<(Value, Range<usize>)>,
+}
+
+fn split_row(text: &str, row: &crate::report::Row) -> SplitRow {
+    let cells: Vec<(&str, Value, Range<usize>)> = row
+        .cells
+        .iter()
+        .map(|c| {
+            let s = text.get(c.range.clone()).unwrap_or("");
+            (s, parse_value(s), c.range.clone())
+        })
+        .collect();
+    let first_value = cells
+        .iter()
+        .rposition(|(_, v, _)| !v.is_value())
+        .map_or(0, |i| i + 1);
+    SplitRow {
+        range: row.range.clone(),
+        labels: cells[..first_value]
+            .iter()
+            .map(|(s, _, r)| (normalize(s), r.clone()))
+            .filter(|(s, _)| !s.is_empty())
+            .collect(),
+        values: cells[first_value..]
+            .iter()
+            .map(|(_, v, r)| (*v, r.clone()))
+            .collect(),
+    }
+}
+
+/// One table of the report with the declared labels it shows and the
+/// caption before it.
+struct Piece<'a> {
+    rows: &'a [SplitRow],
+    hits: HashSet<usize>,
+    /// Rows with numbers whose label is a declared row's.
+    data_hits: usize,
+    caption: Option<&'a str>,
+}
+
+/// Fewest distinct declared labels a table must show to be taken for the
+/// layout on its own.
+const RECOGNISED_AT: usize = 3;
+
+/// The declared lines (rows as `i`, columns as `rows + i`) whose names are
+/// among the labels of `rows`.
+fn hits(layout: &Layout, rows: &[SplitRow]) -> HashSet<usize> {
+    let mut found = HashSet::new();
+    for (label, _) in rows.iter().flat_map(|r| &r.labels) {
+        for (i, line) in layout.rows.iter().chain(&layout.columns).enumerate() {
+            if line.names.iter().any(|n| n == label) {
+                found.insert(i);
+            }
+        }
+    }
+    found
+}
+
+/// Labels at least this similar to a declared one (twice their longest
+/// common subsequence over their total length, in characters) and at least
+/// [`SIMILAR_MIN_CHARS`] long are taken for it.
+const SIMILAR_AT: f64 = 0.8;
+const SIMILAR_MIN_CHARS: usize = 6;
+
+/// Twice the longest common subsequence of `a` and `b` over their total
+/// length: 1 for equal strings.
+fn similarity(a: &[char], b: &[char]) -> f64 {
+    let mut previous = vec![0usize; b.len() + 1];
+    let mut current = vec![0usize; b.len() + 1];
+    for &x in a {
+        for (j, &y) in b.iter().enumerate() {
+            current[j + 1] = if x == y {
+                previous[j] + 1
+            } else {
+                current[j].max(previous[j + 1])
+            };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let common = previous[b.len()];
+    2.0 * common as f64 / (a.len() + b.len()).max(1) as f64
+}
+
+/// The declared row, not yet read, whose name `label` nearly spells.
+fn similar_row(layout: &Layout, grid: &Grid, label: &str) -> Option<usize> {
+    let found: Vec<char> = label.chars().collect();
+    if found.len() < SIMILAR_MIN_CHARS {
+        return None;
+    }
+    let mut best = None;
+    let mut best_score = SIMILAR_AT;
+    for (r, line) in layout.rows.iter().enumerate() {
+        if grid.has_row(r) {
+            continue;
+        }
+        for name in &line.names {
+            let name: Vec<char> = name.chars().collect();
+            // Lengths too far apart cannot reach the threshold.
+            let (short, long) = (found.len().min(name.len()), found.len().max(name.len()));
+            if name.len() < SIMILAR_MIN_CHARS
+                || (2 * short) as f64 / ((short + long) as f64) < best_score
+            {
+                continue;
+            }
+            let score = similarity(&found, &name);
+            if score >= best_score {
+                best_score = score;
+                best = Some(r);
+            }
+        }
+    }
+    best
+}
+
+/// The declared row the running text names (a caption such as `### 行政复议`),
+/// by the longest name it contains.
+fn row_named_in(layout: &Layout, caption: &str) -> Option<usize> {
+    let caption = normalize_text(caption);
+    layout
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| l.names.iter().map(move |n| (i, n)))
+        .filter(|(_, n)| n.chars().count() >= 2 && caption.contains(n.as_str()))
+        .max_by_key(|(_, n)| n.len())
+        .map(|(i, _)| i)
+}
+
+/// The text of the block before `block`, when it is a short caption or
+/// heading (the label of a table that has none of its own).
+fn caption_before<'a>(text: &'a str, report: &Report, block: usize) -> Option<&'a str> {
+    let prev = report.blocks[..block]
+        .iter()
+        .rev()
+        .find(|b| !matches!(b.kind, BlockKind::Blank | BlockKind::PageNumber))?;
+    match prev.kind {
+        BlockKind::Heading(_) | BlockKind::Paragraph => {
+            let s = text.get(prev.range.clone())?;
+            // Its last lines only: a caption, not a whole section.
+            let from = s.len().saturating_sub(240);
+            let from = (from..=s.len()).find(|&i| s.is_char_boundary(i))?;
+            Some(&s[from..])
+        }
+        _ => None,
+    }
+}
+
+/// Reads the report's tables that follow `layout`, merged into one grid.
+/// `None` when no table of the report follows it.
+pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
+    let split = |t: &crate::report::Table| -> Vec<SplitRow> {
+        t.rows.iter().map(|r| split_row(text, r)).collect()
+    };
+    // Tables without any of the layout's distinctive labels are split only
+    // once the layout is known to be in the report (they may be its pieces).
+    let mut tables: Vec<(usize, &crate::report::Table, Option<Vec<SplitRow>>)> = report
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match &b.kind {
+            BlockKind::Table(t) => {
+                let raw = text.get(b.range.clone()).unwrap_or("");
+                Some((i, t, layout.may_hold(raw).then(|| split(t))))
+            }
+            _ => None,
+        })
+        .collect();
+    let known = tables.iter().any(|(_, _, rows)| {
+        rows.as_ref()
+            .is_some_and(|r| hits(layout, r).len() >= RECOGNISED_AT)
+    });
+    if !known && tables.iter().all(|(_, _, rows)| rows.is_none()) {
+        return None;
+    }
+    if known {
+        for (_, t, rows) in &mut tables {
+            if rows.is_none() {
+                *rows = Some(split(t));
+            }
+        }
+    }
+    let tables: Vec<(usize, Vec<SplitRow>)> = tables
+        .into_iter()
+        .filter_map(|(i, _, rows)| rows.map(|r| (i, r)))
+        .collect();
+    let scored: Vec<Piece> = tables
+        .iter()
+        .map(|(block, rows)| Piece {
+            rows,
+            hits: hits(layout, rows),
+            data_hits: rows
+                .iter()
+                .filter(|r| r.values.iter().any(|(v, _)| v.number().is_some()))
+                .filter(|r| {
+                    r.labels
+                        .iter()
+                        .any(|(l, _)| !layout.rows_named(l).is_empty())
+                })
+                .count(),
+            caption: caption_before(text, report, *block),
+        })
+        .collect();
+    let present = scored.iter().any(|p| p.hits.len() >= RECOGNISED_AT);
+    let width = layout.width();
+    let mut grid = Grid {
+        anchor: 0..0,
+        unplaced: Vec::new(),
+        misspelt: Vec::new(),
+        width,
+        cells: vec![None; layout.rows.len() * width],
+    };
+    let mut found = false;
+    // When each row was last matched (for labels used twice on the form).
+    let mut matched_at: Vec<Option<usize>> = vec![None; layout.rows.len()];
+    let mut sequence = 0usize;
+    for Piece {
+        rows,
+        hits: hit,
+        data_hits,
+        caption,
+    } in &scored
+    {
+        let caption_row = caption.and_then(|c| row_named_in(layout, c));
+        let caption_hits = caption.map_or(0, |c| {
+            let c = normalize_text(c);
+            layout
+                .rows
+                .iter()
+                .chain(&layout.columns)
+                .filter(|l| {
+                    l.names
+                        .iter()
+                        .any(|n| n.chars().count() >= 4 && c.contains(n))
+                })
+                .count()
+        });
+        let belongs = hit.len() >= RECOGNISED_AT
+            || (present && *data_hits > 0)
+            || hit.len() + caption_hits >= RECOGNISED_AT;
+        if !belongs {
+            continue;
+        }
+        let mut pending = caption_row;
+        let mut placed_any = false;
+        let mut unplaced = Vec::new();
+        for row in rows.iter() {
+            let has_numbers = row.values.iter().any(|(v, _)| v.number().is_some());
+            let mut matched = row.labels.iter().rev().find_map(|(l, _)| {
+                let candidates = layout.rows_named(l);
+                candidates.iter().copied().max_by_key(|&c| {
+                    layout.rows[c]
+                        .under
+                        .and_then(|u| matched_at[u])
+                        .map_or(0, |at| at + 1)
+                })
+            });
+            if matched.is_none() && has_numbers {
+                // A label misspelt on the form itself (`其他法律行政止公开`).
+                if let Some((r, range)) = row
+                    .labels
+                    .iter()
+                    .rev()
+                    .find_map(|(l, range)| similar_row(layout, &grid, l).map(|r| (r, range)))
+                {
+                    matched = Some(r);
+                    grid.misspelt.push((range.clone(), r));
+                }
+            }
+            let target = match matched {
+                Some(r) => Some(r),
+                None if row.labels.is_empty() => pending,
+                None => {
+                    if has_numbers {
+                        pending = None;
+                    }
+                    continue;
+                }
+            };
+            if let Some(r) = matched {
+                sequence += 1;
+                matched_at[r] = Some(sequence);
+            }
+            let mut values: Vec<(Value, Range<usize>)> = row.values.clone();
+            while values.len() > width && values.last().is_some_and(|(v, _)| *v == Value::Blank) {
+                values.pop();
+            }
+            while values.len() > width && values.first().is_some_and(|(v, _)| *v == Value::Blank) {
+                values.remove(0);
+            }
+            if !has_numbers {
+                // A label row whose values follow on the next line.
+                if matched.is_some() {
+                    pending = matched;
+                }
+                continue;
+            }
+            pending = None;
+            let whole_form = layout.rows.len() > 1 && values.len() == width * layout.rows.len();
+            match target {
+                Some(r) if values.len() == width => {
+                    grid.place(r, &values);
+                    placed_any = true;
+                }
+                // Every cell of the form in one line, as under 表四's
+                // three-row header.
+                _ if whole_form && matched.is_none() => {
+                    for (r, chunk) in values.chunks(width).enumerate() {
+                        grid.place(r, chunk);
+                    }
+                    placed_any = true;
+                }
+                // An unlabelled row of another shape belongs to something
+                // else (表四's row after 表三 in one block).
+                _ if matched.is_none() && values.len() != width => {}
+                _ => unplaced.push(row.range.clone()),
+            }
+        }
+        // A table taken for the layout only through its caption must hold
+        // something of it.
+        if hit.len() < RECOGNISED_AT && !(present && *data_hits > 0) && !placed_any {
+            continue;
+        }
+        if !found {
+            grid.anchor = rows.first().map_or(0..0, |r| r.range.clone());
+            found = true;
+        }
+        grid.unplaced.extend(unplaced);
+    }
+    found.then_some(grid)
+}
+
+#[cfg(test)]
+mod tests;
