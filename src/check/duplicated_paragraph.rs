@@ -11,14 +11,15 @@ use std::ops::Range;
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
 use crate::pack::schema::RuleSpec;
-use crate::report::BlockKind;
+use crate::report::{Block, BlockKind};
 
 #[derive(Clone, Debug)]
 pub struct DuplicatedParagraph {
     min_chars: usize,
 }
 
-struct Sentence {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Sentence {
     range: Range<usize>,
     /// Hash of the sentence's letters and digits (white space and punctuation
     /// left out), and how many there are.
@@ -78,6 +79,17 @@ fn sentences(text: &str, base: usize, out: &mut Vec<Sentence>) {
     push(start, rest_end, out);
 }
 
+/// The sentences of a paragraph block (offsets relative to it); `None` for
+/// other blocks.
+pub(super) fn block_sentences(text: &str, block: &Block) -> Option<Vec<Sentence>> {
+    if block.kind != BlockKind::Paragraph {
+        return None;
+    }
+    let mut out = Vec::new();
+    sentences(text.get(block.range.clone())?, 0, &mut out);
+    Some(out)
+}
+
 impl DuplicatedParagraph {
     pub(super) fn compile(spec: &RuleSpec) -> DuplicatedParagraph {
         DuplicatedParagraph {
@@ -86,15 +98,35 @@ impl DuplicatedParagraph {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        let parts: Vec<(usize, Vec<Sentence>)> = cx
+            .report
+            .blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(b, block)| Some((b, block_sentences(cx.text, block)?)))
+            .collect();
+        self.finish(cx, sink, parts.iter().map(|(b, s)| (*b, s.as_slice())));
+    }
+
+    /// The findings from the sentences of each paragraph (in document order).
+    pub(super) fn finish<'p>(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        parts: impl Iterator<Item = (usize, &'p [Sentence])>,
+    ) {
         // All sentences in one vector; each paragraph is a range of it.
         let mut all: Vec<Sentence> = Vec::new();
         let mut paragraphs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-        for block in &cx.report.blocks {
-            if block.kind == BlockKind::Paragraph {
-                let from = all.len();
-                sentences(cx.slice(&block.range), block.range.start, &mut all);
-                paragraphs.push((block.range.clone(), from..all.len()));
-            }
+        for (b, sentences) in parts {
+            let block = &cx.report.blocks[b];
+            let base = block.range.start;
+            let from = all.len();
+            all.extend(sentences.iter().map(|s| Sentence {
+                range: base + s.range.start..base + s.range.end,
+                ..*s
+            }));
+            paragraphs.push((block.range.clone(), from..all.len()));
         }
         // Sentence key → index in `all` of its first occurrence, and the end
         // of that sentence's paragraph (a repeated run stays within it).

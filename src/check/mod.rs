@@ -14,6 +14,7 @@ mod engine;
 mod examples;
 mod fix;
 mod heading_numbering;
+mod incremental;
 mod metadata;
 mod pattern;
 mod prefilter;
@@ -39,6 +40,7 @@ pub use engine::{
 };
 pub use examples::{ExampleFailure, verify_examples};
 pub use fix::{Fixed, MAX_ROUNDS, fix_text};
+pub use incremental::LiveCheck;
 pub use prefilter::{PossibleMatches, Prefilter};
 
 /// A rule ready to run.

@@ -571,11 +571,16 @@ impl LanguageServer for Backend {
             && let Some(heading) = report.heading(block)
             && report.blocks[block].range.contains(&at)
         {
-            let roles: Vec<String> = crate::check::section_roles(&analysis.text, &analysis.outcome)
-                .into_iter()
-                .filter(|r| r.block == block)
-                .map(|r| format!("本章节是 `{}` 要求的必备章节“{}”。", r.rule, r.title))
-                .collect();
+            let roles: Vec<String> = crate::check::section_roles(
+                &analysis.text,
+                &analysis.outcome.report,
+                &analysis.outcome.summary,
+                &analysis.outcome.rules,
+            )
+            .into_iter()
+            .filter(|r| r.block == block)
+            .map(|r| format!("本章节是 `{}` 要求的必备章节“{}”。", r.rule, r.title))
+            .collect();
             let label = analysis.text.get(heading.label_range()).unwrap_or_default();
             parts.push(if roles.is_empty() {
                 format!("**{label}**\n\n本标题不对应报告格式规定的必备章节。")

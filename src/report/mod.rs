@@ -12,9 +12,11 @@ mod scan;
 mod table;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 pub use heading::{Heading, MarkerKind, parse_heading};
 pub use meta::{Meta, Year};
+
 pub use table::{Cell, Row, Table};
 
 /// A parsed report. All ranges are byte offsets into the text it was parsed
@@ -133,7 +135,9 @@ impl Report {
 /// the edited text.
 #[derive(Clone, Debug)]
 pub struct LiveReport {
-    report: Report,
+    /// Shared with the snapshots handed out; an edit copies it only while a
+    /// snapshot of the previous version is still held.
+    report: Arc<Report>,
     widths: blocks::WrapWidths,
 }
 
@@ -150,13 +154,18 @@ impl LiveReport {
     pub fn parse(text: &str) -> LiveReport {
         let (blocks, widths) = blocks::split_counting(text);
         LiveReport {
-            report: Report::from_blocks(text, blocks),
+            report: Arc::new(Report::from_blocks(text, blocks)),
             widths,
         }
     }
 
     pub fn report(&self) -> &Report {
         &self.report
+    }
+
+    /// The current report, shared.
+    pub fn shared(&self) -> Arc<Report> {
+        self.report.clone()
     }
 
     /// Replaces `range` of `text` with `replacement` and updates the report.
@@ -213,11 +222,12 @@ impl LiveReport {
             blocks::resplit(text, from, &self.widths, top, |at| resumes(at).is_some());
         let old_end = synced.and_then(resumes).unwrap_or(old_count);
         let count = fresh.len();
-        self.report.blocks.splice(from_block..old_end, fresh);
-        for block in &mut self.report.blocks[from_block + count..] {
+        let report = Arc::make_mut(&mut self.report);
+        report.blocks.splice(from_block..old_end, fresh);
+        for block in &mut report.blocks[from_block + count..] {
             block.shift(new_b, b);
         }
-        self.report = Report::from_blocks(text, std::mem::take(&mut self.report.blocks));
+        *report = Report::from_blocks(text, std::mem::take(&mut report.blocks));
         Reparsed {
             start: from_block,
             old_end,
