@@ -6,6 +6,7 @@
 //! `min-chars` characters long.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use super::{Context, Sink};
@@ -79,6 +80,44 @@ fn sentences(text: &str, base: usize, out: &mut Vec<Sentence>) {
     push(start, rest_end, out);
 }
 
+/// How often each sentence key occurs. The keys are hashes already: they are
+/// used as they are.
+pub(super) type KeyCounts = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+
+/// A hasher for keys that are hashes.
+#[derive(Default)]
+pub(super) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+/// Adds (or removes) the sentences of a paragraph to the key counts.
+pub(super) fn count_keys(counts: &mut KeyCounts, sentences: &[Sentence], add: bool) {
+    for s in sentences {
+        if add {
+            *counts.entry(s.key).or_insert(0) += 1;
+        } else if let Some(n) = counts.get_mut(&s.key) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&s.key);
+            }
+        }
+    }
+}
+
 /// The sentences of a paragraph block (offsets relative to it); `None` for
 /// other blocks.
 pub(super) fn block_sentences(text: &str, block: &Block) -> Option<Vec<Sentence>> {
@@ -105,20 +144,37 @@ impl DuplicatedParagraph {
             .enumerate()
             .filter_map(|(b, block)| Some((b, block_sentences(cx.text, block)?)))
             .collect();
-        self.finish(cx, sink, parts.iter().map(|(b, s)| (*b, s.as_slice())));
+        let mut counts = KeyCounts::default();
+        for (_, sentences) in &parts {
+            count_keys(&mut counts, sentences, true);
+        }
+        self.finish(
+            cx,
+            sink,
+            parts.iter().map(|(b, s)| (*b, s.as_slice())),
+            &counts,
+        );
     }
 
-    /// The findings from the sentences of each paragraph (in document order).
+    /// The findings from the sentences of each paragraph (in document order),
+    /// given how often each sentence occurs in the whole report. Only the
+    /// paragraphs holding a sentence that occurs more than once can be part of
+    /// a repeated run, so only those are compared.
     pub(super) fn finish<'p>(
         &self,
         cx: &Context,
         sink: &mut Sink,
         parts: impl Iterator<Item = (usize, &'p [Sentence])>,
+        counts: &KeyCounts,
     ) {
+        let repeated = |s: &Sentence| counts.get(&s.key).is_some_and(|&n| n > 1);
         // All sentences in one vector; each paragraph is a range of it.
         let mut all: Vec<Sentence> = Vec::new();
         let mut paragraphs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
         for (b, sentences) in parts {
+            if !sentences.iter().any(repeated) {
+                continue;
+            }
             let block = &cx.report.blocks[b];
             let base = block.range.start;
             let from = all.len();
@@ -130,7 +186,8 @@ impl DuplicatedParagraph {
         }
         // Sentence key → index in `all` of its first occurrence, and the end
         // of that sentence's paragraph (a repeated run stays within it).
-        let mut first: HashMap<u64, (usize, usize)> = HashMap::with_capacity(all.len());
+        let mut first: HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>> =
+            HashMap::with_capacity_and_hasher(all.len(), Default::default());
         for (block, own) in &paragraphs {
             let mut i = own.start;
             while i < own.end {

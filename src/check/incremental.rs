@@ -23,7 +23,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::duplicated_paragraph::{Sentence, block_sentences};
+use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_keys};
 use super::engine::{Plan, run_guarded, sort_findings};
 use super::pattern::Match;
 use super::{CheckOptions, CompiledRule, Context, Kind, Outcome, ReportSummary, RuleFailure, Sink};
@@ -76,8 +76,8 @@ impl Kind {
     }
 
     /// The findings made from the parts of every block that has one, in
-    /// document order.
-    fn finish(&self, cx: &Context, sink: &mut Sink, parts: &[(usize, &Part)]) {
+    /// document order, and the rule's tally of them (see `Tally`).
+    fn finish(&self, cx: &Context, sink: &mut Sink, parts: &[(usize, &Part)], tally: &Tally) {
         match self {
             Kind::Pattern(p) => p.finish(
                 cx,
@@ -109,8 +109,25 @@ impl Kind {
                     Part::Sentences(s) => Some((*b, s.as_slice())),
                     _ => None,
                 }),
+                &tally.keys,
             ),
             _ => {}
+        }
+    }
+}
+
+/// What a rule keeps about all its parts, updated as parts come and go, so
+/// that finishing does not go over every part: how often each sentence occurs
+/// (for the duplicate search).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Tally {
+    keys: KeyCounts,
+}
+
+impl Tally {
+    fn count(&mut self, part: &Part, add: bool) {
+        if let Part::Sentences(sentences) = part {
+            count_keys(&mut self.keys, sentences, add);
         }
     }
 }
@@ -126,6 +143,10 @@ pub struct LiveCheck {
     /// For each block, the parts of the by-block rules that have one: the
     /// rule's index in `plan.rules`, and the part.
     parts: Vec<Vec<(usize, Part)>>,
+    /// Each rule's tally of its parts (indexed like `plan.rules`).
+    tallies: Vec<Tally>,
+    /// How many `\r\n` the text holds (the line break inserted text uses).
+    crlf: usize,
     diagnostics: Arc<[Diagnostic]>,
     failures: Vec<RuleFailure>,
 }
@@ -140,6 +161,7 @@ impl LiveCheck {
     ) -> Result<LiveCheck, String> {
         let live = LiveReport::parse(&text);
         let plan = Plan::new(&packs, &text, live.report(), &options)?;
+        let crlf = memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count();
         let mut check = LiveCheck {
             packs,
             options,
@@ -147,10 +169,12 @@ impl LiveCheck {
             live,
             plan,
             parts: Vec::new(),
+            tallies: Vec::new(),
+            crlf,
             diagnostics: Arc::from(Vec::new()),
             failures: Vec::new(),
         };
-        check.parts = check.all_parts();
+        check.rebuild_parts();
         check.run();
         Ok(check)
     }
@@ -163,7 +187,23 @@ impl LiveCheck {
     /// Replaces `range` of the text with `replacement` (a range outside the
     /// text or inside a character is narrowed) and updates the findings.
     pub fn edit(&mut self, range: Range<usize>, replacement: &str) -> Result<(), String> {
-        let reparsed = self.live.edit(&mut self.text, range, replacement);
+        let floor = |mut i: usize| {
+            i = i.min(self.text.len());
+            while !self.text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let (a, b) = (floor(range.start), floor(range.end));
+        let b = b.max(a);
+        // A `\r\n` the edit makes or breaks is within one byte of it.
+        let around = |text: &str, end: usize| {
+            let bytes = &text.as_bytes()[a.saturating_sub(1)..(end + 1).min(text.len())];
+            memchr::memmem::find_iter(bytes, b"\r\n").count()
+        };
+        self.crlf -= around(&self.text, b);
+        let reparsed = self.live.edit(&mut self.text, a..b, replacement);
+        self.crlf += around(&self.text, a + replacement.len());
         let plan = Plan::new(&self.packs, &self.text, self.live.report(), &self.options)?;
         if plan.same_rules(&self.plan) {
             // Same rules: the indices in the kept parts stay valid.
@@ -174,10 +214,19 @@ impl LiveCheck {
                 .iter()
                 .map(|block| block_parts(&self.plan, &self.text, block, &mut chars))
                 .collect();
+            for (i, part) in self.parts[reparsed.start..reparsed.old_end]
+                .iter()
+                .flatten()
+            {
+                self.tallies[*i].count(part, false);
+            }
+            for (i, part) in fresh.iter().flatten() {
+                self.tallies[*i].count(part, true);
+            }
             self.parts.splice(reparsed.start..reparsed.old_end, fresh);
         } else {
             self.plan = plan;
-            self.parts = self.all_parts();
+            self.rebuild_parts();
         }
         self.run();
         Ok(())
@@ -222,6 +271,15 @@ impl LiveCheck {
             rules: self.plan.rules.clone(),
             diagnostics: self.diagnostics.to_vec(),
             failures: self.failures.clone(),
+        }
+    }
+
+    /// Computes every block's parts and the rules' tallies.
+    fn rebuild_parts(&mut self) {
+        self.parts = self.all_parts();
+        self.tallies = vec![Tally::default(); self.plan.rules.len()];
+        for (i, part) in self.parts.iter().flatten() {
+            self.tallies[*i].count(part, true);
         }
     }
 
@@ -287,7 +345,8 @@ impl LiveCheck {
             run_guarded(rule, &mut diagnostics, &mut failures, |out| {
                 if rule.kind.by_blocks() {
                     let mut sink = Sink { rule, out };
-                    rule.kind.finish(&cx, &mut sink, &by_rule[i]);
+                    rule.kind
+                        .finish(&cx, &mut sink, &by_rule[i], &self.tallies[i]);
                 } else {
                     rule.run(&cx, out);
                 }
