@@ -241,6 +241,24 @@ impl WrapWidths {
         }
     }
 
+    /// Whether grouping with `a` and with `b` makes the same paragraphs:
+    /// both unknown, or both known and no line width of the multiset lies
+    /// between their "short line" thresholds (the only lines whose break
+    /// depends on the estimate are those counted here).
+    pub(super) fn group_alike(&self, a: &WrapWidth, b: &WrapWidth) -> bool {
+        match (a.0, b.0) {
+            (None, None) => true,
+            (Some(x), Some(y)) => {
+                let (low, high) = (x.min(y), x.max(y));
+                // Short: width * 10 < w * 8. Widths with w*10 in [8·low, 8·high)
+                // are short for one estimate and not for the other.
+                let first = self.0.partition_point(|&w| w * 10 < low * 8);
+                self.0.get(first).is_none_or(|&w| w * 10 >= high * 8)
+            }
+            _ => false,
+        }
+    }
+
     pub(super) fn estimate(&self) -> WrapWidth {
         let widths = &self.0;
         if widths.len() < 4 {

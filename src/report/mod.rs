@@ -129,7 +129,8 @@ impl Report {
 /// boundary after it where the old blocks resume), shifts the blocks after
 /// it, and rebuilds the outline and metadata (cheap). What the block split
 /// decides globally falls back to a full parse: an edit inside the title zone
-/// (the first lines), or one that changes the hard-wrap width estimate.
+/// (the first lines), or one that moves the hard-wrap width estimate across
+/// the width of some line (so that a paragraph break elsewhere changes).
 ///
 /// Invariant (tested): after any edits, `report()` equals `Report::parse` of
 /// the edited text.
@@ -199,7 +200,7 @@ impl LiveReport {
         text.replace_range(a..b, replacement);
         let new_b = a + replacement.len();
         self.widths.update(text, pairs_from, new_b + 1, true);
-        if self.widths.estimate() != old_wrap {
+        if !self.widths.group_alike(&old_wrap, &self.widths.estimate()) {
             *self = LiveReport::parse(text);
             return Reparsed {
                 start: 0,
