@@ -3,10 +3,12 @@
 //! Groups:
 //! - `check/seeds`: every `../shared/corpus/{seeds,peer}/*.txt` (skipped when
 //!   the folder is absent), checked with all default packs.
-//! - `check/generated-1mb`: a ~1 MB report generated below (2013 → 2007
+//! - `check/generated-1mb`: a ~1 MB report made by `benches/generator` (2013 → 2007
 //!   regime, 2023 → 2021 regime, and the 2023 one with CRLF line ends).
 //! - `parse/generated-1mb`: `Report::parse` alone on the same texts.
 //! - `check/empty-and-tiny`: the fixed per-call overhead.
+//! - `lsp/edit`: the language server's work for one edit (rope, live check,
+//!   snapshot) on a 54 KB ("30kb") and a 5 MB report.
 //!
 //! `XXGK_EDIT_LATENCY=1 cargo bench --bench check` prints the distribution
 //! (median, p90, p99) of the language server's per-edit cost instead.

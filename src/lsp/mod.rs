@@ -88,6 +88,9 @@ struct State {
     can_refresh: bool,
     year: Option<u16>,
     settings: SettingsCache,
+    /// Counts settings changes: an analysis made with settings loaded before
+    /// a change is not kept as the document's analysis.
+    generation: u64,
     documents: HashMap<lsp::Uri, Document>,
 }
 
@@ -108,6 +111,7 @@ impl Backend {
                 can_refresh: false,
                 year: None,
                 settings: SettingsCache::new(ClientSettings::default().sources()),
+                generation: 0,
                 documents: HashMap::new(),
             })),
         }
@@ -129,13 +133,18 @@ impl Backend {
     /// the analysis, and any error loading its settings. Blocks while another
     /// analysis of the same document runs (call it off the async executor).
     fn analyse(&self, uri: &lsp::Uri) -> Option<(Arc<Analysis>, Option<String>)> {
-        let (live, year, last_good) = {
+        let (live, year, last_good, generation) = {
             let state = self.state();
             let doc = state.documents.get(uri)?;
             if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.version) {
                 return Some((analysis.clone(), None));
             }
-            (doc.live.clone(), state.year, doc.last_good.clone())
+            (
+                doc.live.clone(),
+                state.year,
+                doc.last_good.clone(),
+                state.generation,
+            )
         };
         let dir = document_dir(uri);
         let loaded = self.state().settings.for_dir(&dir);
@@ -185,7 +194,10 @@ impl Backend {
             rules.1.clone(),
         ));
         let mut state = self.state();
-        if let Some(doc) = state.documents.get_mut(uri) {
+        let settings_kept = state.generation == generation;
+        if let Some(doc) = state.documents.get_mut(uri)
+            && settings_kept
+        {
             doc.analysis = Some(analysis.clone());
             if error.is_none() {
                 doc.last_good = Some(rules);
@@ -231,10 +243,15 @@ impl Backend {
                     return;
                 };
                 // Done when the version just published (or not, being
-                // pulled) is still the newest.
-                let newest = analysed
-                    .as_ref()
-                    .is_none_or(|(analysis, _)| analysis.version == doc.version);
+                // pulled) is still the newest and the settings did not
+                // change meanwhile (then it would not have been kept).
+                let newest = analysed.as_ref().is_none_or(|(analysis, _)| {
+                    analysis.version == doc.version
+                        && doc
+                            .analysis
+                            .as_ref()
+                            .is_some_and(|a| Arc::ptr_eq(a, analysis))
+                });
                 if newest {
                     doc.analysing = false;
                     return;
@@ -313,6 +330,7 @@ impl Backend {
     fn forget_analyses(&self) {
         let mut state = self.state();
         state.settings.clear();
+        state.generation += 1;
         for doc in state.documents.values_mut() {
             doc.analysis = None;
         }
