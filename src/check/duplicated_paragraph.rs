@@ -80,9 +80,13 @@ fn sentences(text: &str, base: usize, out: &mut Vec<Sentence>) {
     push(start, rest_end, out);
 }
 
-/// How often each sentence key occurs. The keys are hashes already: they are
-/// used as they are.
-pub(super) type KeyCounts = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+/// How often each sentence key occurs (the keys are hashes already: they are
+/// used as they are), and how many keys occur more than once.
+#[derive(Clone, Debug, Default)]
+pub(super) struct KeyCounts {
+    counts: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    repeated: usize,
+}
 
 /// A hasher for keys that are hashes.
 #[derive(Default)]
@@ -105,14 +109,21 @@ impl Hasher for KeyHasher {
 }
 
 /// Adds (or removes) the sentences of a paragraph to the key counts.
-pub(super) fn count_keys(counts: &mut KeyCounts, sentences: &[Sentence], add: bool) {
+pub(super) fn count_keys(keys: &mut KeyCounts, sentences: &[Sentence], add: bool) {
     for s in sentences {
         if add {
-            *counts.entry(s.key).or_insert(0) += 1;
-        } else if let Some(n) = counts.get_mut(&s.key) {
+            let n = keys.counts.entry(s.key).or_insert(0);
+            *n += 1;
+            if *n == 2 {
+                keys.repeated += 1;
+            }
+        } else if let Some(n) = keys.counts.get_mut(&s.key) {
             *n -= 1;
+            if *n == 1 {
+                keys.repeated -= 1;
+            }
             if *n == 0 {
-                counts.remove(&s.key);
+                keys.counts.remove(&s.key);
             }
         }
     }
@@ -167,7 +178,11 @@ impl DuplicatedParagraph {
         parts: impl Iterator<Item = (usize, &'p [Sentence])>,
         counts: &KeyCounts,
     ) {
-        let repeated = |s: &Sentence| counts.get(&s.key).is_some_and(|&n| n > 1);
+        if counts.repeated == 0 {
+            // No sentence occurs twice: nothing to compare.
+            return;
+        }
+        let repeated = |s: &Sentence| counts.counts.get(&s.key).is_some_and(|&n| n > 1);
         // All sentences in one vector; each paragraph is a range of it.
         let mut all: Vec<Sentence> = Vec::new();
         let mut paragraphs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
