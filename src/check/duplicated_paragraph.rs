@@ -6,19 +6,21 @@
 //! `min-chars` characters long.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
 use crate::pack::schema::RuleSpec;
-use crate::report::BlockKind;
+use crate::report::{Block, BlockKind};
 
 #[derive(Clone, Debug)]
 pub struct DuplicatedParagraph {
     min_chars: usize,
 }
 
-struct Sentence {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Sentence {
     range: Range<usize>,
     /// Hash of the sentence's letters and digits (white space and punctuation
     /// left out), and how many there are.
@@ -78,6 +80,66 @@ fn sentences(text: &str, base: usize, out: &mut Vec<Sentence>) {
     push(start, rest_end, out);
 }
 
+/// How often each sentence key occurs (the keys are hashes already: they are
+/// used as they are), and how many keys occur more than once.
+#[derive(Clone, Debug, Default)]
+pub(super) struct KeyCounts {
+    counts: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    repeated: usize,
+}
+
+/// A hasher for keys that are hashes.
+#[derive(Default)]
+pub(super) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+/// Adds (or removes) the sentences of a paragraph to the key counts.
+pub(super) fn count_keys(keys: &mut KeyCounts, sentences: &[Sentence], add: bool) {
+    for s in sentences {
+        if add {
+            let n = keys.counts.entry(s.key).or_insert(0);
+            *n += 1;
+            if *n == 2 {
+                keys.repeated += 1;
+            }
+        } else if let Some(n) = keys.counts.get_mut(&s.key) {
+            *n -= 1;
+            if *n == 1 {
+                keys.repeated -= 1;
+            }
+            if *n == 0 {
+                keys.counts.remove(&s.key);
+            }
+        }
+    }
+}
+
+/// The sentences of a paragraph block (offsets relative to it); `None` for
+/// other blocks.
+pub(super) fn block_sentences(text: &str, block: &Block) -> Option<Vec<Sentence>> {
+    if block.kind != BlockKind::Paragraph {
+        return None;
+    }
+    let mut out = Vec::new();
+    sentences(text.get(block.range.clone())?, 0, &mut out);
+    Some(out)
+}
+
 impl DuplicatedParagraph {
     pub(super) fn compile(spec: &RuleSpec) -> DuplicatedParagraph {
         DuplicatedParagraph {
@@ -86,19 +148,61 @@ impl DuplicatedParagraph {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        let parts: Vec<(usize, Vec<Sentence>)> = cx
+            .report
+            .blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(b, block)| Some((b, block_sentences(cx.text, block)?)))
+            .collect();
+        let mut counts = KeyCounts::default();
+        for (_, sentences) in &parts {
+            count_keys(&mut counts, sentences, true);
+        }
+        self.finish(
+            cx,
+            sink,
+            parts.iter().map(|(b, s)| (*b, s.as_slice())),
+            &counts,
+        );
+    }
+
+    /// The findings from the sentences of each paragraph (in document order),
+    /// given how often each sentence occurs in the whole report. Only the
+    /// paragraphs holding a sentence that occurs more than once can be part of
+    /// a repeated run, so only those are compared.
+    pub(super) fn finish<'p>(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        parts: impl Iterator<Item = (usize, &'p [Sentence])>,
+        counts: &KeyCounts,
+    ) {
+        if counts.repeated == 0 {
+            // No sentence occurs twice: nothing to compare.
+            return;
+        }
+        let repeated = |s: &Sentence| counts.counts.get(&s.key).is_some_and(|&n| n > 1);
         // All sentences in one vector; each paragraph is a range of it.
         let mut all: Vec<Sentence> = Vec::new();
         let mut paragraphs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-        for block in &cx.report.blocks {
-            if block.kind == BlockKind::Paragraph {
-                let from = all.len();
-                sentences(cx.slice(&block.range), block.range.start, &mut all);
-                paragraphs.push((block.range.clone(), from..all.len()));
+        for (b, sentences) in parts {
+            if !sentences.iter().any(repeated) {
+                continue;
             }
+            let block = &cx.report.blocks[b];
+            let base = block.range.start;
+            let from = all.len();
+            all.extend(sentences.iter().map(|s| Sentence {
+                range: base + s.range.start..base + s.range.end,
+                ..*s
+            }));
+            paragraphs.push((block.range.clone(), from..all.len()));
         }
         // Sentence key → index in `all` of its first occurrence, and the end
         // of that sentence's paragraph (a repeated run stays within it).
-        let mut first: HashMap<u64, (usize, usize)> = HashMap::with_capacity(all.len());
+        let mut first: HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>> =
+            HashMap::with_capacity_and_hasher(all.len(), Default::default());
         for (block, own) in &paragraphs {
             let mut i = own.start;
             while i < own.end {

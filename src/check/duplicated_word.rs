@@ -6,12 +6,13 @@
 //! legitimately double (常常, 人人). Numerals (`二〇二〇`) are never flagged.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::pack::schema::RuleSpec;
 use crate::pack::{PackError, PackSource};
-use crate::report::BlockKind;
+use crate::report::{Block, BlockKind};
 
 #[derive(Clone, Debug)]
 pub struct DuplicatedWord {
@@ -52,34 +53,63 @@ impl DuplicatedWord {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        let mut chars: Vec<(usize, char)> = Vec::new();
-        for block in &cx.report.blocks {
-            if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_)) {
-                continue;
+        let mut chars = Vec::new();
+        for (b, block) in cx.report.blocks.iter().enumerate() {
+            if let Some(words) = self.block_words(cx.text, block, &mut chars) {
+                self.finish_block(cx, sink, b, &words);
             }
-            let text = cx.slice(&block.range);
-            chars.clear();
-            chars.extend(text.char_indices());
-            let mut i = 0;
-            while i < chars.len() {
-                match self.repeat_at(&chars, i) {
-                    Some(len) => {
-                        let start = block.range.start + chars[i + len].0;
-                        let end = block.range.start
-                            + chars.get(i + 2 * len).map_or(text.len(), |&(b, _)| b);
-                        let word = &cx.text[start..end];
-                        let message = sink.message(&[("word", word)]);
-                        let fix = Fix::new(
-                            format!("删除重复的“{word}”"),
-                            Applicability::Unsafe,
-                            vec![Edit::delete(start..end)],
-                        );
-                        sink.report(start..end, message, Vec::new(), Some(fix));
-                        i += 2 * len;
-                    }
-                    None => i += 1,
+        }
+    }
+
+    /// The repeated words of one block (offsets relative to it); `chars` is
+    /// a buffer to reuse.
+    pub(super) fn block_words(
+        &self,
+        text: &str,
+        block: &Block,
+        chars: &mut Vec<(usize, char)>,
+    ) -> Option<Vec<Range<usize>>> {
+        if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_)) {
+            return None;
+        }
+        let text = text.get(block.range.clone())?;
+        chars.clear();
+        chars.extend(text.char_indices());
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            match self.repeat_at(chars, i) {
+                Some(len) => {
+                    let start = chars[i + len].0;
+                    let end = chars.get(i + 2 * len).map_or(text.len(), |&(b, _)| b);
+                    words.push(start..end);
+                    i += 2 * len;
                 }
+                None => i += 1,
             }
+        }
+        (!words.is_empty()).then_some(words)
+    }
+
+    /// The findings of block `b`'s repeated words.
+    pub(super) fn finish_block(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        b: usize,
+        words: &[Range<usize>],
+    ) {
+        let base = cx.report.blocks[b].range.start;
+        for word in words {
+            let (start, end) = (base + word.start, base + word.end);
+            let word = &cx.text[start..end];
+            let message = sink.message(&[("word", word)]);
+            let fix = Fix::new(
+                format!("删除重复的“{word}”"),
+                Applicability::Unsafe,
+                vec![Edit::delete(start..end)],
+            );
+            sink.report(start..end, message, Vec::new(), Some(fix));
         }
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{CompiledRule, Context};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::pack::{Applied, PackSet};
+use crate::pack::{Applied, PackSet, RuleSet};
 use crate::regime::Regime;
 use crate::report::Report;
 
@@ -17,7 +17,7 @@ pub enum RuleSetting {
 }
 
 /// What the user (configuration, command line) says about this check.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CheckOptions {
     /// The report year, when the user states it (overrides detection).
     pub year: Option<u16>,
@@ -65,73 +65,133 @@ pub struct RuleFailure {
 /// unknown pack id in `options.packs`.
 pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outcome, String> {
     let report = Report::parse(text);
-    let issuer = report.meta.issuer.as_ref().map(|(name, _)| name.as_str());
-    let year = options
-        .year
-        .or_else(|| report.meta.year.as_ref().map(|y| y.value));
-    let applied = packs
-        .select(issuer, text, &options.packs)
-        .map_err(|id| format!("未知的规则包 “{id}”"))?;
-    let rule_set = packs.rule_set(&applied);
-    let mut rules: Vec<Arc<CompiledRule>> = rule_set
-        .rules
-        .iter()
-        .filter_map(|rule| configured(rule, &options.rules))
-        .collect();
-    // The configuration may turn on, with a severity, a rule a pack turned off.
-    rules.extend(
-        rule_set
-            .disabled
-            .iter()
-            .filter_map(|rule| match setting(rule, &options.rules) {
-                Some(RuleSetting::Severity(_)) => configured(rule, &options.rules),
-                _ => None,
-            }),
-    );
-
-    let cx = Context::new(text, &report, year, issuer)
-        .with_possible_matches(rule_set.prefilter.scan(text));
+    let plan = Plan::new(packs, text, &report, options)?;
+    let cx = Context::new(text, &report, plan.year, plan.issuer.as_deref())
+        .with_possible_matches(plan.rule_set.prefilter.scan(text));
     let mut diagnostics = Vec::new();
     let mut failures = Vec::new();
-    for rule in &rules {
-        if rule.condition.holds(year, issuer) {
-            // A rule that panics loses its findings for this text; the others
-            // still report (the server must keep serving the writer).
-            let before = diagnostics.len();
-            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                rule.run(&cx, &mut diagnostics)
-            }));
-            if let Err(panic) = run {
-                diagnostics.truncate(before);
-                let reason = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                failures.push(RuleFailure {
-                    rule: rule.info.id.clone(),
-                    reason,
-                });
-            }
-        }
+    for rule in plan.running() {
+        run_guarded(rule, &mut diagnostics, &mut failures, |out| {
+            rule.run(&cx, out)
+        });
     }
-    diagnostics.sort_by(|a, b| {
-        (a.range.start, a.range.end, &a.rule.id).cmp(&(b.range.start, b.range.end, &b.rule.id))
-    });
-    let summary = ReportSummary {
-        issuer: issuer.map(str::to_owned),
-        year,
-        regime: year.map(Regime::for_year),
-        packs: applied.iter().map(|a| a.pack.clone()).collect(),
-    };
+    sort_findings(&mut diagnostics);
     Ok(Outcome {
         report,
-        summary,
-        applied,
-        rules,
+        summary: plan.summary(),
+        applied: plan.applied,
+        rules: plan.rules,
         diagnostics,
         failures,
     })
+}
+
+/// What the engine decides about a report before running rules: its year
+/// and issuer, the packs that apply and the rules in effect.
+pub(super) struct Plan {
+    pub year: Option<u16>,
+    pub issuer: Option<String>,
+    pub applied: Vec<Applied>,
+    pub rule_set: Arc<RuleSet>,
+    pub rules: Vec<Arc<CompiledRule>>,
+}
+
+impl Plan {
+    pub fn new(
+        packs: &PackSet,
+        text: &str,
+        report: &Report,
+        options: &CheckOptions,
+    ) -> Result<Plan, String> {
+        let issuer = report.meta.issuer.as_ref().map(|(name, _)| name.as_str());
+        let year = options
+            .year
+            .or_else(|| report.meta.year.as_ref().map(|y| y.value));
+        let applied = packs
+            .select(issuer, text, &options.packs)
+            .map_err(|id| format!("未知的规则包 “{id}”"))?;
+        let rule_set = packs.rule_set(&applied);
+        let mut rules: Vec<Arc<CompiledRule>> = rule_set
+            .rules
+            .iter()
+            .filter_map(|rule| configured(rule, &options.rules))
+            .collect();
+        // The configuration may turn on, with a severity, a rule a pack turned off.
+        rules.extend(rule_set.disabled.iter().filter_map(|rule| {
+            match setting(rule, &options.rules) {
+                Some(RuleSetting::Severity(_)) => configured(rule, &options.rules),
+                _ => None,
+            }
+        }));
+        Ok(Plan {
+            year,
+            issuer: issuer.map(str::to_owned),
+            applied,
+            rule_set,
+            rules,
+        })
+    }
+
+    /// The rules whose conditions hold for this report.
+    pub fn running(&self) -> impl Iterator<Item = &Arc<CompiledRule>> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.condition.holds(self.year, self.issuer.as_deref()))
+    }
+
+    /// Whether another plan (for the same options) runs the same rules on
+    /// the same terms: same year, issuer and packs.
+    pub fn same_rules(&self, other: &Plan) -> bool {
+        self.year == other.year
+            && self.issuer == other.issuer
+            && self.applied.len() == other.applied.len()
+            && self
+                .applied
+                .iter()
+                .zip(&other.applied)
+                .all(|(a, b)| a.pack == b.pack)
+    }
+
+    pub fn summary(&self) -> ReportSummary {
+        ReportSummary {
+            issuer: self.issuer.clone(),
+            year: self.year,
+            regime: self.year.map(Regime::for_year),
+            packs: self.applied.iter().map(|a| a.pack.clone()).collect(),
+        }
+    }
+}
+
+/// Runs one rule; a rule that panics loses its findings for this text and
+/// is listed in `failures`, the others still report (the server must keep
+/// serving the writer).
+pub(super) fn run_guarded(
+    rule: &CompiledRule,
+    diagnostics: &mut Vec<Diagnostic>,
+    failures: &mut Vec<RuleFailure>,
+    run: impl FnOnce(&mut Vec<Diagnostic>),
+) {
+    let before = diagnostics.len();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(diagnostics)));
+    if let Err(panic) = outcome {
+        diagnostics.truncate(before);
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        failures.push(RuleFailure {
+            rule: rule.info.id.clone(),
+            reason,
+        });
+    }
+}
+
+/// Findings in the order every front end shows them: by position, then rule.
+pub(super) fn sort_findings(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.rule.id).cmp(&(b.range.start, b.range.end, &b.rule.id))
+    });
 }
 
 /// The configuration's setting for a rule: its own, else its pack's.
@@ -171,12 +231,16 @@ pub struct SectionRole {
 
 /// Which required section each heading of a checked report satisfies (for
 /// the language server's hover on a heading).
-pub fn section_roles(text: &str, outcome: &Outcome) -> Vec<SectionRole> {
-    let year = outcome.summary.year;
-    let issuer = outcome.summary.issuer.as_deref();
-    let cx = Context::new(text, &outcome.report, year, issuer);
-    outcome
-        .rules
+pub fn section_roles(
+    text: &str,
+    report: &Report,
+    summary: &ReportSummary,
+    rules: &[Arc<CompiledRule>],
+) -> Vec<SectionRole> {
+    let year = summary.year;
+    let issuer = summary.issuer.as_deref();
+    let cx = Context::new(text, report, year, issuer);
+    rules
         .iter()
         .filter(|rule| rule.condition.holds(year, issuer))
         .filter_map(|rule| match &rule.kind {

@@ -15,6 +15,7 @@ mod engine;
 mod examples;
 mod fix;
 mod heading_numbering;
+mod incremental;
 mod metadata;
 mod paired_marks;
 mod pattern;
@@ -45,6 +46,7 @@ pub use engine::{
 };
 pub use examples::{ExampleFailure, verify_examples};
 pub use fix::{Fixed, MAX_ROUNDS, fix_text};
+pub use incremental::LiveCheck;
 pub use prefilter::{PossibleMatches, Prefilter};
 
 /// A rule ready to run.
@@ -452,13 +454,25 @@ impl<'a> Context<'a> {
         year: Option<u16>,
         issuer: Option<&'a str>,
     ) -> Context<'a> {
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        Context::with_newline(text, report, year, issuer, newline)
+    }
+
+    /// A context whose caller knows the text's line break (no search of it).
+    pub(super) fn with_newline(
+        text: &'a str,
+        report: &'a Report,
+        year: Option<u16>,
+        issuer: Option<&'a str>,
+        newline: &'static str,
+    ) -> Context<'a> {
         Context {
             text,
             report,
             year,
             regime: year.map(Regime::for_year),
             issuer,
-            newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+            newline,
             line_starts: std::sync::OnceLock::new(),
             possible: None,
         }

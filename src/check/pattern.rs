@@ -3,10 +3,14 @@
 //! replacement fix.
 //!
 //! The pattern is a Rust regular expression, `^`/`$` match at line
-//! boundaries. A group named `m` narrows the flagged (and replaced) range to
-//! part of the match, standing in for the look-behind the engine lacks; an
-//! alternation may name one such group per branch (`m`, `m2`, `m3`…), since
-//! a name can be used once only.
+//! boundaries (`\n` or `\r\n`). Each block of the rule's scope is searched
+//! on its own, so a match never spans two blocks and a block's matches
+//! depend on its text alone (what the incremental engine relies on). A
+//! group named `m` narrows the flagged (and replaced) range to part of the
+//! match, standing in for the look-behind the engine lacks; an alternation
+//! may name one such group per branch (`m`, `m2`, `m3`…), since a name can
+//! be used once only. A `validate` check (which may depend on the report
+//! year) filters the matches when the findings are made.
 //! `swap` is the dictionary form: wrong → right, searched literally.
 
 use std::collections::HashMap;
@@ -18,7 +22,7 @@ use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
 use crate::pack::schema::{RuleSpec, Scope, Validator};
 use crate::pack::{PackError, PackSource};
-use crate::report::BlockKind;
+use crate::report::{Block, BlockKind};
 
 #[derive(Clone, Debug)]
 pub struct Pattern {
@@ -29,6 +33,9 @@ pub struct Pattern {
     scope: Scope,
     /// Only in sections whose heading title matches.
     section: Option<Regex>,
+    /// The pattern uses `\A` or `\z` (start or end of the text), which a
+    /// block searched on its own sees at its edges.
+    text_anchored: bool,
     fix: Option<Replacement>,
     /// Above this many matches, one finding stands for all of them (a text
     /// whose punctuation was converted wholesale is one problem, not 300).
@@ -80,7 +87,9 @@ pub(super) fn matcher(src: &PackSource, spec: &RuleSpec) -> Result<Regex, PackEr
     };
     match (&spec.pattern, &literals) {
         (Some(pattern), None) => {
-            let anchored = toml::Spanned::new(pattern.span(), format!("(?m){}", pattern.get_ref()));
+            // CRLF mode: `$` matches before a `\r\n` as at a block's end.
+            let anchored =
+                toml::Spanned::new(pattern.span(), format!("(?Rm){}", pattern.get_ref()));
             super::compile_regex(src, &anchored, "pattern ")
         }
         (None, Some(literals)) if !literals.is_empty() => {
@@ -115,7 +124,7 @@ impl Pattern {
             .exclude
             .as_ref()
             .map(|p| {
-                let anchored = toml::Spanned::new(p.span(), format!("(?m){}", p.get_ref()));
+                let anchored = toml::Spanned::new(p.span(), format!("(?Rm){}", p.get_ref()));
                 super::compile_regex(src, &anchored, "exclude ")
             })
             .transpose()?;
@@ -175,6 +184,7 @@ impl Pattern {
         });
         let flag_groups = flag_groups(&matcher);
         Ok(Pattern {
+            text_anchored: uses_text_anchors(&matcher),
             matcher,
             flag_groups,
             exclude,
@@ -203,18 +213,91 @@ impl Pattern {
         if !cx.may_match(sink.rule_id()) {
             return;
         }
-        let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
-        // Narrow scopes are searched range by range; wide ones in one pass.
-        let found = match (self.scope, &sections) {
-            (Scope::Title | Scope::Preamble | Scope::Headings, _) | (_, Some(_)) => {
-                let mut found = Vec::new();
-                for range in scope_ranges(cx, self.scope, sections.as_deref()) {
-                    self.search(cx, range, &mut found);
-                }
-                found
+        if self.scope == Scope::Title {
+            let mut found = Vec::new();
+            if let Some(title) = &cx.report.meta.title {
+                self.search(cx.slice(title), title.start, &mut found);
             }
-            _ => self.search_blocks(cx),
-        };
+            self.report_matches(cx, sink, found);
+            return;
+        }
+        let parts: Vec<(usize, Vec<Match>)> = self
+            .candidate_blocks(cx)
+            .into_iter()
+            .filter_map(|b| Some((b, self.block_matches(cx.text, &cx.report.blocks[b])?)))
+            .collect();
+        self.finish(cx, sink, parts.iter().map(|(b, m)| (*b, m.as_slice())));
+    }
+
+    /// Whether the rule's findings are made block by block (all scopes but
+    /// the title, which is not a block).
+    pub(super) fn by_blocks(&self) -> bool {
+        self.scope != Scope::Title
+    }
+
+    /// The matches in one block, each block searched on its own (offsets
+    /// relative to the block); `None` when there are none.
+    pub(super) fn block_matches(&self, text: &str, block: &Block) -> Option<Vec<Match>> {
+        let mut found = Vec::new();
+        self.search(text.get(block.range.clone())?, 0, &mut found);
+        (!found.is_empty()).then_some(found)
+    }
+
+    /// The findings from the matches of each block (in document order),
+    /// keeping the blocks in the rule's scope and the matches that pass the
+    /// rule's `validate` check.
+    pub(super) fn finish<'p>(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        parts: impl Iterator<Item = (usize, &'p [Match])>,
+    ) {
+        let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
+        let mut found = Vec::new();
+        for (b, matches) in parts {
+            if !in_rule_scope(cx, self.scope, sections.as_deref(), b) {
+                continue;
+            }
+            let base = cx.report.blocks[b].range.start;
+            found.extend(
+                matches
+                    .iter()
+                    .map(|m| Match {
+                        range: base + m.range.start..base + m.range.end,
+                        replacement: m.replacement.clone(),
+                    })
+                    .filter(|m| self.passes(cx, cx.slice(&m.range))),
+            );
+        }
+        self.report_matches(cx, sink, found);
+    }
+
+    /// The blocks that can hold a match, found by one search over the whole
+    /// text (far cheaper than a search per block): a block searched on its
+    /// own matches only where the whole text has a match overlapping it,
+    /// because `^`/`$` see a line break on both sides of a block (CRLF mode)
+    /// and a block's neighbours are line breaks. Only a pattern using `\A`
+    /// or `\z` must search every block.
+    pub(super) fn candidate_blocks(&self, cx: &Context) -> Vec<usize> {
+        let report = cx.report;
+        if self.text_anchored {
+            return (0..report.blocks.len()).collect();
+        }
+        let mut out: Vec<usize> = Vec::new();
+        for m in self.matcher.find_iter(cx.text) {
+            let (Some(first), Some(last)) = (
+                report.block_at(m.start()),
+                report.block_at(m.end().saturating_sub(1).max(m.start())),
+            ) else {
+                continue;
+            };
+            let from = out.last().map_or(first, |&l| first.max(l + 1));
+            out.extend(from..=last);
+        }
+        out
+    }
+
+    fn report_matches(&self, cx: &Context, sink: &mut Sink, found: Vec<Match>) {
         match self.group_above {
             Some(limit) if found.len() > limit => self.report_group(cx, sink, found),
             _ => {
@@ -226,65 +309,13 @@ impl Pattern {
         }
     }
 
-    /// One search over the whole text, keeping the matches that lie inside
-    /// one block of the rule's scope: far cheaper than a search per block.
-    fn search_blocks(&self, cx: &Context) -> Vec<Match> {
-        let report = cx.report;
-        let mut found = Vec::new();
-        let mut excluded: Option<(usize, Vec<Range<usize>>)> = None;
-        let mut rescanned = None;
-        for caps in self.matcher.captures_iter(cx.text) {
-            let Some(whole) = caps.get(0) else { continue };
-            let flagged = self.flagged(&caps).unwrap_or(whole);
-            // The flagged part must lie in one block of the scope; the rest
-            // of the match is context (a look-behind stand-in) and may not.
-            let Some(b) = report.block_at(flagged.start()) else {
-                continue;
-            };
-            let block = &report.blocks[b];
-            if flagged.is_empty()
-                || !in_scope(&block.kind, self.scope)
-                || flagged.start() >= block.range.end
-                || !self.passes(cx, flagged.as_str())
-            {
-                continue;
-            }
-            if flagged.end() > block.range.end {
-                // A match running into the next block: search this block on
-                // its own, as a per-block search would have.
-                if rescanned != Some(b) {
-                    rescanned = Some(b);
-                    self.search(cx, block.range.clone(), &mut found);
-                }
-                continue;
-            }
-            if self.exclude.is_some() {
-                if excluded.as_ref().is_none_or(|(at, _)| *at != b) {
-                    let spans = self.exclusions(cx.slice(&block.range), block.range.start);
-                    excluded = Some((b, spans));
-                }
-                if excluded
-                    .as_ref()
-                    .is_some_and(|(_, spans)| overlaps(spans, flagged.range()))
-                {
-                    continue;
-                }
-            }
-            found.push(self.to_match(&caps, flagged, 0));
-        }
-        found
-    }
-
-    /// Searches one range of the text on its own.
-    fn search(&self, cx: &Context, range: Range<usize>, found: &mut Vec<Match>) {
-        let Some(haystack) = cx.text.get(range.clone()) else {
-            return;
-        };
+    /// Searches `haystack` on its own; offsets are shifted by `base`.
+    fn search(&self, haystack: &str, base: usize, found: &mut Vec<Match>) {
         let mut excluded: Option<Vec<Range<usize>>> = None;
         for caps in self.matcher.captures_iter(haystack) {
             let Some(whole) = caps.get(0) else { continue };
             let flagged = self.flagged(&caps).unwrap_or(whole);
-            if flagged.is_empty() || !self.passes(cx, flagged.as_str()) {
+            if flagged.is_empty() {
                 continue;
             }
             if self.exclude.is_some() {
@@ -293,7 +324,7 @@ impl Pattern {
                     continue;
                 }
             }
-            found.push(self.to_match(&caps, flagged, range.start));
+            found.push(self.to_match(&caps, flagged, base));
         }
     }
 
@@ -409,7 +440,8 @@ impl Pattern {
 
 /// A match before it becomes a finding: messages and fixes are made only for
 /// the findings reported one by one.
-struct Match {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Match {
     range: Range<usize>,
     replacement: Option<String>,
 }
@@ -447,6 +479,16 @@ fn flag_groups(matcher: &Regex) -> Vec<usize> {
         .collect()
 }
 
+/// Whether a regex asserts the start or end of the whole text (`\A`, `\z`).
+/// A pattern that does not parse here compiled anyway: assume the worst.
+fn uses_text_anchors(re: &Regex) -> bool {
+    use regex_syntax::hir::Look;
+    regex_syntax::parse(re.as_str()).map_or(true, |hir| {
+        let looks = hir.properties().look_set();
+        looks.contains(Look::Start) || looks.contains(Look::End)
+    })
+}
+
 fn overlaps(spans: &[Range<usize>], range: Range<usize>) -> bool {
     spans
         .iter()
@@ -467,6 +509,31 @@ fn in_scope(kind: &BlockKind, scope: Scope) -> bool {
     }
 }
 
+/// Whether block `i` is in a block scope (not the title) and, with
+/// `sections`, inside one of those block ranges.
+pub(super) fn in_rule_scope(
+    cx: &Context,
+    scope: Scope,
+    sections: Option<&[Range<usize>]>,
+    i: usize,
+) -> bool {
+    let report = cx.report;
+    let Some(block) = report.blocks.get(i) else {
+        return false;
+    };
+    if sections.is_some_and(|s| !s.iter().any(|r| r.contains(&i))) {
+        return false;
+    }
+    match scope {
+        Scope::Title => false,
+        Scope::Preamble => {
+            report.meta.preamble.contains(&i)
+                && !matches!(block.kind, BlockKind::Blank | BlockKind::PageNumber)
+        }
+        _ => in_scope(&block.kind, scope),
+    }
+}
+
 /// The byte ranges of the report a scope covers, in document order; with
 /// `sections`, only blocks inside those block ranges.
 pub(super) fn scope_ranges(
@@ -475,24 +542,11 @@ pub(super) fn scope_ranges(
     sections: Option<&[Range<usize>]>,
 ) -> Vec<Range<usize>> {
     let report = cx.report;
-    let inside = |i: usize| sections.is_none_or(|s| s.iter().any(|r| r.contains(&i)));
     match scope {
         Scope::Title => report.meta.title.clone().into_iter().collect(),
-        Scope::Preamble => report
-            .meta
-            .preamble
-            .clone()
-            .filter(|&i| inside(i))
-            .filter_map(|i| report.blocks.get(i))
-            .filter(|b| !matches!(b.kind, BlockKind::Blank | BlockKind::PageNumber))
-            .map(|b| b.range.clone())
-            .collect(),
-        _ => report
-            .blocks
-            .iter()
-            .enumerate()
-            .filter(|(i, b)| inside(*i) && in_scope(&b.kind, scope))
-            .map(|(_, b)| b.range.clone())
+        _ => (0..report.blocks.len())
+            .filter(|&i| in_rule_scope(cx, scope, sections, i))
+            .map(|i| report.blocks[i].range.clone())
             .collect(),
     }
 }

@@ -4,11 +4,12 @@
 
 use regex::Regex;
 
-use super::pattern::{matcher, scope_ranges, section_blocks, section_filter};
+use super::pattern::{in_rule_scope, matcher, section_blocks, section_filter};
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::pack::schema::{RuleSpec, Scope};
 use crate::pack::{PackError, PackSource};
+use crate::report::Block;
 
 #[derive(Clone, Debug)]
 pub struct RequiredText {
@@ -37,13 +38,66 @@ impl RequiredText {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
+        if self.scope == Scope::Title {
+            let found = cx
+                .report
+                .meta
+                .title
+                .as_ref()
+                .is_some_and(|t| self.matcher.is_match(cx.slice(t)));
+            let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
+            self.report_unless(cx, sink, sections, found);
+            return;
+        }
+        let report = cx.report;
+        self.finish(
+            cx,
+            sink,
+            (0..report.blocks.len()).filter(|&b| {
+                in_rule_scope(cx, self.scope, None, b)
+                    && self.block_found(cx.text, &report.blocks[b])
+            }),
+        );
+    }
+
+    /// Whether the rule's findings are made block by block (all scopes but
+    /// the title, which is not a block).
+    pub(super) fn by_blocks(&self) -> bool {
+        self.scope != Scope::Title
+    }
+
+    /// Whether the text is in this block (searched on its own).
+    pub(super) fn block_found(&self, text: &str, block: &Block) -> bool {
+        text.get(block.range.clone())
+            .is_some_and(|s| self.matcher.is_match(s))
+    }
+
+    /// The finding, if none of the blocks holding the text is in the rule's
+    /// scope.
+    pub(super) fn finish(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        mut found_in: impl Iterator<Item = usize>,
+    ) {
         let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
         if sections.as_ref().is_some_and(Vec::is_empty) {
             return;
         }
-        let found = scope_ranges(cx, self.scope, sections.as_deref())
-            .iter()
-            .any(|r| self.matcher.is_match(cx.slice(r)));
+        let found = found_in.any(|b| in_rule_scope(cx, self.scope, sections.as_deref(), b));
+        self.report_unless(cx, sink, sections, found);
+    }
+
+    fn report_unless(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        sections: Option<Vec<std::ops::Range<usize>>>,
+        found: bool,
+    ) {
+        if sections.as_ref().is_some_and(Vec::is_empty) {
+            return;
+        }
         if found || cx.text.trim().is_empty() {
             return;
         }

@@ -8,7 +8,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::diagnostic::{Diagnostic, Edit, Severity};
-use crate::text::{LineCol, LineIndex, WideEncoding};
+use crate::text::WideEncoding;
 
 /// The encoding the client and server agreed on.
 pub fn negotiate(offered: Option<&[lsp::PositionEncodingKind]>) -> WideEncoding {
@@ -30,34 +30,38 @@ pub fn encoding_kind(encoding: WideEncoding) -> lsp::PositionEncodingKind {
     }
 }
 
-/// A text with its line index, for converting an analysed version's offsets.
+/// An analysed version's text, for converting its byte offsets (lookups in
+/// the rope's tree: no per-version index to build).
 pub struct Positions<'a> {
-    pub text: &'a str,
-    pub index: &'a LineIndex,
+    pub rope: &'a Rope,
     pub encoding: WideEncoding,
 }
 
 impl Positions<'_> {
     pub fn position(&self, offset: usize) -> lsp::Position {
-        let lc = self.index.line_col(offset, self.encoding);
-        lsp::Position::new(lc.line, lc.col)
+        let rope = self.rope;
+        let offset = offset.min(rope.len_bytes());
+        let line = rope.byte_to_line(offset);
+        let column = match self.encoding {
+            WideEncoding::Utf8 => offset - rope.line_to_byte(line),
+            WideEncoding::Utf32 => rope.byte_to_char(offset) - rope.line_to_char(line),
+            WideEncoding::Utf16 => {
+                rope.char_to_utf16_cu(rope.byte_to_char(offset))
+                    - rope.char_to_utf16_cu(rope.line_to_char(line))
+            }
+        };
+        lsp::Position::new(line as u32, column as u32)
     }
 
     pub fn range(&self, range: &std::ops::Range<usize>) -> lsp::Range {
         lsp::Range::new(self.position(range.start), self.position(range.end))
     }
 
-    /// The byte offset of a position; past the end of a line or of the text
-    /// it is clamped, inside a character it is `None`.
-    pub fn offset(&self, position: lsp::Position) -> Option<usize> {
-        if position.line as usize >= self.index.line_count() {
-            return Some(self.text.len());
-        }
-        let lc = LineCol {
-            line: position.line,
-            col: position.character,
-        };
-        self.index.offset(lc, self.encoding, self.text)
+    /// The byte offset of a position, clamped into its line and the text; a
+    /// position inside a character means its start.
+    pub fn offset(&self, position: lsp::Position) -> usize {
+        self.rope
+            .char_to_byte(rope_char(self.rope, position, self.encoding))
     }
 
     pub fn text_edit(&self, edit: &Edit) -> lsp::TextEdit {
@@ -157,6 +161,34 @@ mod tests {
         assert_eq!(at(0, 99, WideEncoding::Utf16), 3);
         // Past the document: its end.
         assert_eq!(at(9, 0, WideEncoding::Utf16), rope.len_chars());
+    }
+
+    #[test]
+    fn offsets_to_positions_in_each_encoding() {
+        let text = "𠀀××\r\n一、概述\n";
+        let rope = Rope::from_str(text);
+        let at = |offset, encoding| {
+            Positions {
+                rope: &rope,
+                encoding,
+            }
+            .position(offset)
+        };
+        let x = text.find('×').unwrap_or(0);
+        assert_eq!(at(x, WideEncoding::Utf16), lsp::Position::new(0, 2));
+        assert_eq!(at(x, WideEncoding::Utf8), lsp::Position::new(0, 4));
+        assert_eq!(at(x, WideEncoding::Utf32), lsp::Position::new(0, 1));
+        let gai = text.find('概').unwrap_or(0);
+        assert_eq!(at(gai, WideEncoding::Utf16), lsp::Position::new(1, 2));
+        assert_eq!(
+            at(text.len() + 5, WideEncoding::Utf16),
+            lsp::Position::new(2, 0)
+        );
+        let positions = Positions {
+            rope: &rope,
+            encoding: WideEncoding::Utf16,
+        };
+        assert_eq!(positions.offset(lsp::Position::new(1, 2)), gai);
     }
 
     #[test]

@@ -1,23 +1,44 @@
 //! An open document: the text as a rope (edits are applied to it in place) and
 //! the analysis of its latest checked version.
 
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use super::convert::{Positions, rope_char};
-use crate::check::{CheckOptions, Outcome, check};
+use crate::check::{CheckOptions, CompiledRule, LiveCheck, ReportSummary};
+use crate::diagnostic::Diagnostic;
 use crate::pack::PackSet;
-use crate::text::{LineIndex, WideEncoding};
+use crate::report::Report;
+use crate::text::WideEncoding;
 
 pub struct Document {
     pub rope: Rope,
     pub version: i32,
+    /// The edits not yet given to the live check, oldest first.
+    pub pending: Vec<Change>,
+    /// The check kept up to date with the edits. Only analyses lock it (one
+    /// at a time per document, never while holding the server's state lock),
+    /// so a long analysis of one document holds up no other.
+    pub live: Arc<Mutex<Option<LiveCheck>>>,
     pub analysis: Option<Arc<Analysis>>,
     /// The rules of the last check whose settings loaded: what a broken
     /// configuration or pack falls back to.
     pub last_good: Option<(Arc<PackSet>, CheckOptions)>,
+    /// An analysis task is running for this document; it analyses the newest
+    /// version before it ends.
+    pub analysing: bool,
+}
+
+/// An edit as the live check takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Bytes `range` of the text before this edit replaced by `text`.
+    Edit { range: Range<usize>, text: String },
+    /// The whole text replaced.
+    Reset,
 }
 
 impl Document {
@@ -25,96 +46,139 @@ impl Document {
         Document {
             rope: Rope::from_str(text),
             version,
+            pending: vec![Change::Reset],
+            live: Arc::new(Mutex::new(None)),
             analysis: None,
             last_good: None,
+            analysing: false,
         }
     }
 
     /// Applies one change (a range edit, or the whole text when the range is
-    /// absent). Out-of-range positions are clamped, never trusted.
+    /// absent), and queues it for the live check. Out-of-range positions are
+    /// clamped, never trusted.
     pub fn apply(&mut self, change: &lsp::TextDocumentContentChangeEvent, encoding: WideEncoding) {
         match change.range {
-            None => self.rope = Rope::from_str(&change.text),
+            None => {
+                self.rope = Rope::from_str(&change.text);
+                self.pending = vec![Change::Reset];
+            }
             Some(range) => {
                 let start = rope_char(&self.rope, range.start, encoding);
                 let end = rope_char(&self.rope, range.end, encoding).max(start);
+                let bytes = self.rope.char_to_byte(start)..self.rope.char_to_byte(end);
                 self.rope.remove(start..end);
                 self.rope.insert(start, &change.text);
+                self.pending.push(Change::Edit {
+                    range: bytes,
+                    text: change.text.clone(),
+                });
             }
         }
     }
 }
 
-/// The result of checking one version of a document.
+/// The findings of one version of a document, and what requests about that
+/// version need: its text (a rope snapshot, shared with the document) and
+/// report.
 pub struct Analysis {
     pub version: i32,
-    pub text: String,
-    pub index: LineIndex,
+    pub rope: Rope,
     pub packs: Arc<PackSet>,
-    pub outcome: Outcome,
+    pub report: Arc<Report>,
+    pub summary: ReportSummary,
+    pub rules: Vec<Arc<CompiledRule>>,
+    pub diagnostics: Arc<[Diagnostic]>,
 }
 
 impl Analysis {
-    pub fn new(text: String, version: i32, packs: Arc<PackSet>, options: CheckOptions) -> Analysis {
-        // A panic in a rule must not take the server down: the document gets
-        // no findings for this version instead.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check(&packs, &text, &options)
+    /// Brings `live` up to `rope` (version `version`) by giving it the
+    /// `pending` changes, or checks the text afresh when there is no live
+    /// check yet, its rules changed or the text was replaced. A panic inside
+    /// the check (a bug) drops the live check: this version gets no findings,
+    /// the next one is checked afresh.
+    pub fn update(
+        live: &mut Option<LiveCheck>,
+        pending: Vec<Change>,
+        rope: Rope,
+        version: i32,
+        packs: Arc<PackSet>,
+        options: CheckOptions,
+    ) -> Analysis {
+        let reusable = live.as_ref().is_some_and(|l| l.uses(&packs, &options))
+            && !pending.contains(&Change::Reset);
+        let taken = live.take().filter(|_| reusable);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match taken {
+            Some(mut check) => {
+                for change in pending {
+                    if let Change::Edit { range, text } = change {
+                        check.edit(range, &text)?;
+                    }
+                }
+                Ok(check)
+            }
+            None => LiveCheck::new(packs.clone(), options, rope.to_string()),
         }));
-        let outcome = match outcome {
-            Ok(Ok(outcome)) => {
-                for failure in &outcome.failures {
+        let analysis = |report: Arc<Report>| Analysis {
+            version,
+            rope: rope.clone(),
+            packs: packs.clone(),
+            report,
+            summary: ReportSummary::default(),
+            rules: Vec::new(),
+            diagnostics: Arc::from(Vec::new()),
+        };
+        match run {
+            Ok(Ok(check)) => {
+                for failure in check.failures() {
                     eprintln!(
                         "xxgk lsp: rule {} failed on version {version}: {}",
                         failure.rule, failure.reason
                     );
                 }
-                outcome
+                let done = Analysis {
+                    summary: check.summary(),
+                    rules: check.rules().to_vec(),
+                    diagnostics: check.diagnostics(),
+                    ..analysis(check.shared_report())
+                };
+                *live = Some(check);
+                done
             }
             Ok(Err(message)) => {
                 eprintln!("xxgk lsp: {message}");
-                empty_outcome(&text)
+                analysis(Arc::new(Report::parse(&rope.to_string())))
             }
             Err(_) => {
                 eprintln!("xxgk lsp: a rule panicked while checking version {version}");
-                empty_outcome(&text)
+                analysis(Arc::new(Report::parse(&rope.to_string())))
             }
-        };
-        Analysis {
-            version,
-            index: LineIndex::new(&text),
-            text,
-            packs,
-            outcome,
         }
     }
 
     pub fn positions(&self, encoding: WideEncoding) -> Positions<'_> {
         Positions {
-            text: &self.text,
-            index: &self.index,
+            rope: &self.rope,
             encoding,
         }
     }
 
+    /// The text of a byte range of this version.
+    pub fn slice(&self, range: Range<usize>) -> String {
+        let end = range.end.min(self.rope.len_bytes());
+        let start = range.start.min(end);
+        self.rope
+            .get_byte_slice(start..end)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    }
+
     pub fn lsp_diagnostics(&self, uri: &lsp::Uri, encoding: WideEncoding) -> Vec<lsp::Diagnostic> {
         let positions = self.positions(encoding);
-        self.outcome
-            .diagnostics
+        self.diagnostics
             .iter()
             .map(|d| positions.diagnostic(uri, d))
             .collect()
-    }
-}
-
-fn empty_outcome(text: &str) -> Outcome {
-    Outcome {
-        report: crate::report::Report::parse(text),
-        summary: Default::default(),
-        applied: Vec::new(),
-        rules: Vec::new(),
-        diagnostics: Vec::new(),
-        failures: Vec::new(),
     }
 }
 

@@ -1,12 +1,14 @@
 //! `xxgk lsp`: the language server. It keeps each open report as a rope,
-//! applies incremental edits to it, re-checks with the same `check::check` as
-//! the CLI (so both give the same findings on the same text), and serves
-//! diagnostics, quick-fixes, fix-all, hover and the outline.
+//! applies incremental edits to it and hands them to the document's
+//! `check::LiveCheck`, which re-checks only what an edit touched and gives
+//! the findings `check::check` gives (the CLI's), and serves diagnostics,
+//! quick-fixes, fix-all, hover and the outline.
 //!
 //! Architecture invariant: only this module knows LSP types; it holds no rule
 //! logic. State lives behind a `std::sync::Mutex` that is never held across an
-//! `.await`: each edit is stored before anything awaits, and analysis runs on a
-//! snapshot of the text.
+//! `.await`: each edit is stored before anything awaits. Analysis runs on the
+//! blocking pool, one task per document at a time (each document's live
+//! check has its own lock), so a huge document delays no other.
 
 mod convert;
 pub mod document;
@@ -14,7 +16,6 @@ pub mod document;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use serde::Deserialize;
 use tower_lsp_server::jsonrpc::Result as RpcResult;
@@ -27,9 +28,6 @@ use crate::report::{BlockKind, Section};
 use crate::text::WideEncoding;
 use convert::{Positions, encoding_kind, negotiate};
 use document::{Analysis, Document};
-
-/// How long a burst of edits may go on before the server checks the text.
-const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// The fix-all code action kind.
 const FIX_ALL: &str = "source.fixAll.xxgk";
@@ -90,6 +88,9 @@ struct State {
     can_refresh: bool,
     year: Option<u16>,
     settings: SettingsCache,
+    /// Counts settings changes: an analysis made with settings loaded before
+    /// a change is not kept as the document's analysis.
+    generation: u64,
     documents: HashMap<lsp::Uri, Document>,
 }
 
@@ -110,6 +111,7 @@ impl Backend {
                 can_refresh: false,
                 year: None,
                 settings: SettingsCache::new(ClientSettings::default().sources()),
+                generation: 0,
                 documents: HashMap::new(),
             })),
         }
@@ -120,20 +122,28 @@ impl Backend {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Checks a document's current text unless it already was; returns the
-    /// analysis, and any error loading its settings.
+    fn handle(&self) -> Backend {
+        Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+        }
+    }
+
+    /// Checks a document's current version unless it already was; returns
+    /// the analysis, and any error loading its settings. Blocks while another
+    /// analysis of the same document runs (call it off the async executor).
     fn analyse(&self, uri: &lsp::Uri) -> Option<(Arc<Analysis>, Option<String>)> {
-        let (text, version, year, last_good) = {
+        let (live, year, last_good, generation) = {
             let state = self.state();
             let doc = state.documents.get(uri)?;
             if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.version) {
                 return Some((analysis.clone(), None));
             }
             (
-                doc.rope.to_string(),
-                doc.version,
+                doc.live.clone(),
                 state.year,
                 doc.last_good.clone(),
+                state.generation,
             )
         };
         let dir = document_dir(uri);
@@ -157,15 +167,36 @@ impl Backend {
                 (rules, Some(error))
             }
         };
-        let analysis = Arc::new(Analysis::new(
-            text,
+        // One analysis of a document at a time; it takes every edit queued
+        // so far, so it checks the newest version.
+        let mut live = live.lock().unwrap_or_else(|e| e.into_inner());
+        let (pending, rope, version) = {
+            let mut state = self.state();
+            let doc = state.documents.get_mut(uri)?;
+            if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.version) {
+                return Some((analysis.clone(), error));
+            }
+            // The previous version's analysis shares the report with the
+            // live check; dropping it lets the edit update it in place.
+            doc.analysis = None;
+            (
+                std::mem::take(&mut doc.pending),
+                doc.rope.clone(),
+                doc.version,
+            )
+        };
+        let analysis = Arc::new(Analysis::update(
+            &mut live,
+            pending,
+            rope,
             version,
             rules.0.clone(),
             rules.1.clone(),
         ));
         let mut state = self.state();
+        let settings_kept = state.generation == generation;
         if let Some(doc) = state.documents.get_mut(uri)
-            && doc.version == version
+            && settings_kept
         {
             doc.analysis = Some(analysis.clone());
             if error.is_none() {
@@ -175,59 +206,93 @@ impl Backend {
         Some((analysis, error))
     }
 
-    /// Waits for a burst of edits to end, then checks and publishes, unless a
-    /// newer version has arrived in the meantime.
-    fn schedule(&self, uri: lsp::Uri, version: i32) {
-        let backend = Backend {
-            client: self.client.clone(),
-            state: self.state.clone(),
-        };
+    /// `analyse` on the blocking pool.
+    async fn analysed(&self, uri: &lsp::Uri) -> Option<(Arc<Analysis>, Option<String>)> {
+        let backend = self.handle();
+        let uri = uri.clone();
+        tokio::task::spawn_blocking(move || backend.analyse(&uri))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Checks a document and publishes its findings, without waiting: if an
+    /// analysis of it is already running, that one checks again when it ends
+    /// if edits arrived meanwhile, and only the newest version is published.
+    fn schedule(&self, uri: lsp::Uri) {
+        {
+            let mut state = self.state();
+            let Some(doc) = state.documents.get_mut(&uri) else {
+                return;
+            };
+            if doc.analysing {
+                return;
+            }
+            doc.analysing = true;
+        }
+        let backend = self.handle();
         tokio::spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
-            if backend.current_version(&uri) != Some(version) {
-                return;
-            }
-            let for_analysis = Backend {
-                client: backend.client.clone(),
-                state: backend.state.clone(),
-            };
-            let uri_for_analysis = uri.clone();
-            let Ok(Some((analysis, error))) =
-                tokio::task::spawn_blocking(move || for_analysis.analyse(&uri_for_analysis)).await
-            else {
-                return;
-            };
-            let new_error = {
+            loop {
+                let analysed = backend.analysed(&uri).await;
+                if let Some((analysis, error)) = &analysed {
+                    backend.show_error(error.clone()).await;
+                    backend.publish(&uri, analysis).await;
+                }
                 let mut state = backend.state();
-                let changed = state.shown_error != error;
-                state.shown_error = error.clone();
-                error.filter(|_| changed)
-            };
-            if let Some(error) = new_error {
-                let message = format!("xxgk：{error}（沿用上一次可用的规则）");
-                backend
-                    .client
-                    .log_message(lsp::MessageType::ERROR, &message)
-                    .await;
-                backend
-                    .client
-                    .show_message(lsp::MessageType::ERROR, message)
-                    .await;
+                let Some(doc) = state.documents.get_mut(&uri) else {
+                    return;
+                };
+                // Done when the version just published (or not, being
+                // pulled) is still the newest and the settings did not
+                // change meanwhile (then it would not have been kept).
+                let newest = analysed.as_ref().is_none_or(|(analysis, _)| {
+                    analysis.version == doc.version
+                        && doc
+                            .analysis
+                            .as_ref()
+                            .is_some_and(|a| Arc::ptr_eq(a, analysis))
+                });
+                if newest {
+                    doc.analysing = false;
+                    return;
+                }
             }
-            let (pull, encoding) = {
-                let state = backend.state();
-                (state.pull, state.encoding)
-            };
-            // Never publish an analysis of an older version over a newer one.
-            if pull || backend.current_version(&uri) != Some(analysis.version) {
-                return;
-            }
-            let diagnostics = analysis.lsp_diagnostics(&uri, encoding);
-            backend
-                .client
-                .publish_diagnostics(uri, diagnostics, Some(analysis.version))
-                .await;
         });
+    }
+
+    /// Shows a settings error once (until it changes).
+    async fn show_error(&self, error: Option<String>) {
+        let new_error = {
+            let mut state = self.state();
+            let changed = state.shown_error != error;
+            state.shown_error = error.clone();
+            error.filter(|_| changed)
+        };
+        if let Some(error) = new_error {
+            let message = format!("xxgk：{error}（沿用上一次可用的规则）");
+            self.client
+                .log_message(lsp::MessageType::ERROR, &message)
+                .await;
+            self.client
+                .show_message(lsp::MessageType::ERROR, message)
+                .await;
+        }
+    }
+
+    /// Pushes an analysis's findings, unless the client pulls them or a newer
+    /// version has arrived (a stale analysis is never published).
+    async fn publish(&self, uri: &lsp::Uri, analysis: &Analysis) {
+        let (pull, encoding) = {
+            let state = self.state();
+            (state.pull, state.encoding)
+        };
+        if pull || self.current_version(uri) != Some(analysis.version) {
+            return;
+        }
+        let diagnostics = analysis.lsp_diagnostics(uri, encoding);
+        self.client
+            .publish_diagnostics(uri.clone(), diagnostics, Some(analysis.version))
+            .await;
     }
 
     fn current_version(&self, uri: &lsp::Uri) -> Option<i32> {
@@ -254,14 +319,9 @@ impl Backend {
             }
             return;
         }
-        let open: Vec<(lsp::Uri, i32)> = self
-            .state()
-            .documents
-            .iter()
-            .map(|(uri, doc)| (uri.clone(), doc.version))
-            .collect();
-        for (uri, version) in open {
-            self.schedule(uri, version);
+        let open: Vec<lsp::Uri> = self.state().documents.keys().cloned().collect();
+        for uri in open {
+            self.schedule(uri);
         }
     }
 
@@ -270,6 +330,7 @@ impl Backend {
     fn forget_analyses(&self) {
         let mut state = self.state();
         state.settings.clear();
+        state.generation += 1;
         for doc in state.documents.values_mut() {
             doc.analysis = None;
         }
@@ -411,7 +472,7 @@ impl LanguageServer for Backend {
                 .documents
                 .insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
         }
-        self.schedule(doc.uri, doc.version);
+        self.schedule(doc.uri);
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -432,7 +493,7 @@ impl LanguageServer for Backend {
             }
         };
         if applied {
-            self.schedule(uri, version);
+            self.schedule(uri);
         }
     }
 
@@ -470,7 +531,8 @@ impl LanguageServer for Backend {
     ) -> RpcResult<lsp::DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let items = self
-            .analyse(&uri)
+            .analysed(&uri)
+            .await
             .map(|(analysis, _)| analysis.lsp_diagnostics(&uri, self.encoding()))
             .unwrap_or_default();
         Ok(lsp::DocumentDiagnosticReportResult::Report(
@@ -489,7 +551,7 @@ impl LanguageServer for Backend {
         params: lsp::CodeActionParams,
     ) -> RpcResult<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some((analysis, _)) = self.analyse(&uri) else {
+        let Some((analysis, _)) = self.analysed(&uri).await else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -501,11 +563,11 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .is_none_or(|only| only.iter().any(|k| kind.starts_with(k.as_str())))
         };
-        let start = positions.offset(params.range.start).unwrap_or(0);
-        let end = positions.offset(params.range.end).unwrap_or(start);
+        let start = positions.offset(params.range.start);
+        let end = positions.offset(params.range.end).max(start);
         let mut actions = Vec::new();
         if wants(lsp::CodeActionKind::QUICKFIX.as_str()) {
-            for d in &analysis.outcome.diagnostics {
+            for d in analysis.diagnostics.iter() {
                 let Some(fix) = &d.fix else { continue };
                 // Touching the requested range (an empty range at a finding's end counts).
                 if d.range.start > end || d.range.end < start {
@@ -523,7 +585,6 @@ impl LanguageServer for Backend {
         }
         if wants(FIX_ALL) {
             let safe = analysis
-                .outcome
                 .diagnostics
                 .iter()
                 .filter_map(|d| d.fix.as_ref())
@@ -543,17 +604,14 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
-        let Some((analysis, _)) = self.analyse(&uri) else {
+        let Some((analysis, _)) = self.analysed(&uri).await else {
             return Ok(None);
         };
         let positions = analysis.positions(self.encoding());
-        let Some(at) = positions.offset(params.text_document_position_params.position) else {
-            return Ok(None);
-        };
+        let at = positions.offset(params.text_document_position_params.position);
         let mut parts = Vec::new();
         let mut range = None;
         for d in analysis
-            .outcome
             .diagnostics
             .iter()
             .filter(|d| d.range.start <= at && at <= d.range.end)
@@ -566,17 +624,22 @@ impl LanguageServer for Backend {
             range.get_or_insert_with(|| positions.range(&d.range));
         }
         // On a heading: which required section it is.
-        let report = &analysis.outcome.report;
+        let report = &analysis.report;
         if let Some(block) = report.block_at(at)
             && let Some(heading) = report.heading(block)
             && report.blocks[block].range.contains(&at)
         {
-            let roles: Vec<String> = crate::check::section_roles(&analysis.text, &analysis.outcome)
-                .into_iter()
-                .filter(|r| r.block == block)
-                .map(|r| format!("本章节是 `{}` 要求的必备章节“{}”。", r.rule, r.title))
-                .collect();
-            let label = analysis.text.get(heading.label_range()).unwrap_or_default();
+            let roles: Vec<String> = crate::check::section_roles(
+                &analysis.rope.to_string(),
+                report,
+                &analysis.summary,
+                &analysis.rules,
+            )
+            .into_iter()
+            .filter(|r| r.block == block)
+            .map(|r| format!("本章节是 `{}` 要求的必备章节“{}”。", r.rule, r.title))
+            .collect();
+            let label = analysis.slice(heading.label_range());
             parts.push(if roles.is_empty() {
                 format!("**{label}**\n\n本标题不对应报告格式规定的必备章节。")
             } else {
@@ -601,11 +664,11 @@ impl LanguageServer for Backend {
         params: lsp::DocumentSymbolParams,
     ) -> RpcResult<Option<lsp::DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
-        let Some((analysis, _)) = self.analyse(&uri) else {
+        let Some((analysis, _)) = self.analysed(&uri).await else {
             return Ok(None);
         };
         let positions = analysis.positions(self.encoding());
-        let symbols = outline(&analysis, &positions, &analysis.outcome.report.outline);
+        let symbols = outline(&analysis, &positions, &analysis.report.outline);
         Ok(Some(lsp::DocumentSymbolResponse::Nested(symbols)))
     }
 }
@@ -616,13 +679,13 @@ fn outline(
     positions: &Positions,
     sections: &[Section],
 ) -> Vec<lsp::DocumentSymbol> {
-    let report = &analysis.outcome.report;
+    let report = &analysis.report;
     let mut out = Vec::new();
     for section in sections {
         let Some(heading) = report.heading(section.heading) else {
             continue;
         };
-        let label = analysis.text.get(heading.label_range()).unwrap_or_default();
+        let label = analysis.slice(heading.label_range());
         let end = section
             .content
             .clone()

@@ -59,25 +59,56 @@ struct Line {
 }
 
 pub(super) fn split(text: &str) -> Vec<Block> {
-    let mut ls: Vec<Line> = lines(text, 0..text.len())
-        .map(|range| {
-            let kind = classify(text, &range);
-            Line { range, kind }
-        })
-        .collect();
-    let wrap = WrapWidth::estimate(&ls);
+    split_counting(text).0
+}
+
+/// Splits `text` into blocks, and returns the widths the hard-wrap estimate
+/// was made from (kept by `LiveReport` to re-parse edits).
+pub(super) fn split_counting(text: &str) -> (Vec<Block>, WrapWidths) {
+    let (mut ls, _) = classify_lines(text, 0, usize::MAX);
+    let widths = WrapWidths::of(&ls, 0..ls.len());
+    let wrap = widths.estimate();
     // The title sits among the first lines: when the text is not visibly
     // hard-wrapped, it stands alone even without a full stop.
     let top = ls
         .iter()
-        .enumerate()
-        .filter(|(_, l)| !matches!(l.kind, LineKind::Blank))
+        .filter(|l| !matches!(l.kind, LineKind::Blank))
         .nth(TITLE_ZONE)
-        .map_or(ls.len(), |(i, _)| i);
+        .map_or(usize::MAX, |l| l.range.start);
+    let (blocks, _) = group(text, &mut ls, &wrap, top, |_, _| false);
+    (blocks, widths)
+}
+
+/// Up to `limit` lines of `text` from byte `from` (a line start), classified;
+/// and whether they run to the end of the text.
+fn classify_lines(text: &str, from: usize, limit: usize) -> (Vec<Line>, bool) {
+    let mut all = lines(text, from..text.len()).map(|range| {
+        let kind = classify(text, &range);
+        Line { range, kind }
+    });
+    let ls: Vec<Line> = all.by_ref().take(limit).collect();
+    let to_end = all.next().is_none();
+    (ls, to_end)
+}
+
+/// Groups classified lines into blocks, from the first line of `ls`. Before
+/// each block, `stop(i, ls)` may end the grouping at line `i`; returns the
+/// blocks and the line where grouping ended. `top` is the start of the last
+/// line of the title zone.
+fn group(
+    text: &str,
+    ls: &mut [Line],
+    wrap: &WrapWidth,
+    top: usize,
+    mut stop: impl FnMut(usize, &[Line]) -> bool,
+) -> (Vec<Block>, usize) {
     let n = ls.len();
     let mut blocks = Vec::new();
     let mut i = 0;
     while i < n {
+        if stop(i, ls) {
+            return (blocks, i);
+        }
         let start = ls[i].range.start;
         // Take a heading out of its line (nothing looks back at it); leave
         // the other kinds in place for the paragraph joiner.
@@ -99,13 +130,13 @@ pub(super) fn split(text: &str) -> Vec<Block> {
             LineKind::Page => (BlockKind::PageNumber, i + 1),
             LineKind::Heading(h) => (BlockKind::Heading(*h), i + 1),
             LineKind::Pipe => {
-                let j = table_end(text, &ls, i);
+                let j = table_end(text, ls, i);
                 let ranges: Vec<Range<usize>> = ls[i..j].iter().map(|l| l.range.clone()).collect();
                 (BlockKind::Table(table::parse(text, &ranges)), j)
             }
             LineKind::Prose(_) => {
                 let mut j = i + 1;
-                while j < n && !paragraph_breaks(&ls, j, &wrap, top) {
+                while j < n && !paragraph_breaks(ls, j, wrap, top) {
                     j += 1;
                 }
                 (BlockKind::Paragraph, j)
@@ -118,7 +149,131 @@ pub(super) fn split(text: &str) -> Vec<Block> {
         });
         i = j;
     }
-    blocks
+    (blocks, n)
+}
+
+/// How far past the last line of a block its grouping looks (a table
+/// bridges up to two lines before the next `|` line).
+pub(super) const LOOKAHEAD: usize = 3;
+
+/// The blocks of `text` (already edited) from byte `from`, a block start
+/// before the edit, up to the first block start `resync` accepts (a start
+/// after the edit where the old blocks resume unchanged). The widths and the
+/// title zone (`top`) are those of the whole text. Returns the new blocks and
+/// where they end (a byte offset; the end of the text when nothing resynced).
+pub(super) fn resplit(
+    text: &str,
+    from: usize,
+    widths: &WrapWidths,
+    top: usize,
+    mut resync: impl FnMut(usize) -> bool,
+) -> (Vec<Block>, Option<usize>) {
+    let wrap = widths.estimate();
+    let mut limit = 64;
+    loop {
+        let (mut ls, to_end) = classify_lines(text, from, limit);
+        let mut synced = None;
+        let (blocks, _) = group(text, &mut ls, &wrap, top, |i, ls| {
+            // A block's grouping may look `LOOKAHEAD` lines further: only
+            // trust blocks whose look-ahead lines were classified.
+            if !to_end && i + LOOKAHEAD >= ls.len() {
+                return true;
+            }
+            let at = ls[i].range.start;
+            if resync(at) {
+                synced = Some(at);
+                return true;
+            }
+            false
+        });
+        if synced.is_some() || to_end {
+            return (blocks, synced);
+        }
+        limit *= 4;
+    }
+}
+
+/// The start and end of the last line of the title zone (the first
+/// `TITLE_ZONE + 1` non-blank lines), if the text is that long.
+pub(super) fn title_zone(text: &str) -> Option<Range<usize>> {
+    lines(text, 0..text.len())
+        .filter(|r| !is_blank(text.get(r.clone()).unwrap_or("")))
+        .nth(TITLE_ZONE)
+}
+
+/// The widths of the prose lines that do not end a sentence and are followed
+/// by more prose (what `WrapWidth` is estimated from), sorted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct WrapWidths(Vec<usize>);
+
+impl WrapWidths {
+    /// The widths of the line pairs `(j, j + 1)` for `j` in `pairs`.
+    fn of(ls: &[Line], pairs: Range<usize>) -> WrapWidths {
+        let mut widths: Vec<usize> = pairs.filter_map(|j| pair_width(ls, j)).collect();
+        widths.sort_unstable();
+        WrapWidths(widths)
+    }
+
+    /// Adds (or removes) the widths of the line pairs starting at the lines
+    /// of `text` from byte `from` that start before byte `to`, the line after
+    /// them included.
+    pub(super) fn update(&mut self, text: &str, from: usize, to: usize, add: bool) {
+        let mut ls = Vec::new();
+        for range in lines(text, from..text.len()) {
+            let start = range.start;
+            let kind = classify(text, &range);
+            ls.push(Line { range, kind });
+            if start >= to {
+                break;
+            }
+        }
+        let pairs = ls.len().saturating_sub(1);
+        for j in 0..pairs {
+            let Some(w) = pair_width(&ls, j) else {
+                continue;
+            };
+            let at = self.0.partition_point(|&x| x < w);
+            if add {
+                self.0.insert(at, w);
+            } else if self.0.get(at) == Some(&w) {
+                self.0.remove(at);
+            }
+        }
+    }
+
+    /// Whether grouping with `a` and with `b` makes the same paragraphs:
+    /// both unknown, or both known and no line width of the multiset lies
+    /// between their "short line" thresholds (the only lines whose break
+    /// depends on the estimate are those counted here).
+    pub(super) fn group_alike(&self, a: &WrapWidth, b: &WrapWidth) -> bool {
+        match (a.0, b.0) {
+            (None, None) => true,
+            (Some(x), Some(y)) => {
+                let (low, high) = (x.min(y), x.max(y));
+                // Short: width * 10 < w * 8. Widths with w*10 in [8·low, 8·high)
+                // are short for one estimate and not for the other.
+                let first = self.0.partition_point(|&w| w * 10 < low * 8);
+                self.0.get(first).is_none_or(|&w| w * 10 >= high * 8)
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn estimate(&self) -> WrapWidth {
+        let widths = &self.0;
+        if widths.len() < 4 {
+            return WrapWidth(None);
+        }
+        WrapWidth(widths.get(widths.len() * 3 / 4).copied())
+    }
+}
+
+/// The width line `j` contributes to the wrap estimate, if any.
+fn pair_width(ls: &[Line], j: usize) -> Option<usize> {
+    match (&ls.get(j)?.kind, &ls.get(j + 1)?.kind) {
+        (LineKind::Prose(p), LineKind::Prose(_)) if !p.ends_sentence => Some(p.width),
+        _ => None,
+    }
 }
 
 fn classify(text: &str, range: &Range<usize>) -> LineKind {
@@ -216,24 +371,10 @@ fn is_page_number(s: &str) -> bool {
 /// the prose lines that do not end a sentence and are followed by more prose.
 /// A line clearly shorter than that ends its paragraph even without a full
 /// stop (a title, a signature, a list item without punctuation).
-struct WrapWidth(Option<usize>);
+#[derive(PartialEq, Eq)]
+pub(super) struct WrapWidth(Option<usize>);
 
 impl WrapWidth {
-    fn estimate(ls: &[Line]) -> WrapWidth {
-        let mut widths: Vec<usize> = ls
-            .windows(2)
-            .filter_map(|w| match (&w[0].kind, &w[1].kind) {
-                (LineKind::Prose(p), LineKind::Prose(_)) if !p.ends_sentence => Some(p.width),
-                _ => None,
-            })
-            .collect();
-        if widths.len() < 4 {
-            return WrapWidth(None);
-        }
-        widths.sort_unstable();
-        WrapWidth(widths.get(widths.len() * 3 / 4).copied())
-    }
-
     fn is_short(&self, line: &Prose) -> bool {
         self.0.is_some_and(|w| line.width * 10 < w * 8)
     }
@@ -277,7 +418,7 @@ fn is_title_like(line: &str) -> bool {
 }
 
 /// Whether prose line `j` starts a new paragraph after prose line `j - 1`;
-/// lines before `top` are in the title zone.
+/// lines starting at or before byte `top` are in the title zone.
 fn paragraph_breaks(ls: &[Line], j: usize, wrap: &WrapWidth, top: usize) -> bool {
     let prose = |k: usize| match ls.get(k).map(|l| &l.kind) {
         Some(LineKind::Prose(p)) => Some(*p),
@@ -294,7 +435,7 @@ fn paragraph_breaks(ls: &[Line], j: usize, wrap: &WrapWidth, top: usize) -> bool
     if prev.date || next.date {
         return true;
     }
-    if wrap.0.is_none() && j <= top && (prev.title || next.title) {
+    if wrap.0.is_none() && ls[j].range.start <= top && (prev.title || next.title) {
         return true;
     }
     next.org && prose(j + 1).is_some_and(|p| p.date)

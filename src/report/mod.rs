@@ -12,9 +12,11 @@ mod scan;
 mod table;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 pub use heading::{Heading, MarkerKind, parse_heading};
 pub use meta::{Meta, Year};
+
 pub use table::{Cell, Row, Table};
 
 /// A parsed report. All ranges are byte offsets into the text it was parsed
@@ -69,7 +71,11 @@ pub struct Section {
 impl Report {
     /// Parses `text`. Never fails and never panics, whatever the input.
     pub fn parse(text: &str) -> Report {
-        let blocks = blocks::split(text);
+        Report::from_blocks(text, blocks::split(text))
+    }
+
+    /// The report of `text` split into `blocks`: outline and metadata.
+    fn from_blocks(text: &str, blocks: Vec<Block>) -> Report {
         let outline = build_outline(&blocks);
         let meta = meta::extract(text, &blocks);
         Report {
@@ -115,6 +121,173 @@ impl Report {
         }
         let i = self.blocks.partition_point(|b| b.range.start <= offset);
         Some(i.saturating_sub(1))
+    }
+}
+
+/// A report kept up to date with edits of its text: an edit re-parses only
+/// the blocks around it (from a few lines before it to the first block
+/// boundary after it where the old blocks resume), shifts the blocks after
+/// it, and rebuilds the outline and metadata (cheap). What the block split
+/// decides globally falls back to a full parse: an edit inside the title zone
+/// (the first lines), or one that moves the hard-wrap width estimate across
+/// the width of some line (so that a paragraph break elsewhere changes).
+///
+/// Invariant (tested): after any edits, `report()` equals `Report::parse` of
+/// the edited text.
+#[derive(Clone, Debug)]
+pub struct LiveReport {
+    /// Shared with the snapshots handed out; an edit copies it only while a
+    /// snapshot of the previous version is still held.
+    report: Arc<Report>,
+    widths: blocks::WrapWidths,
+}
+
+/// Which blocks an edit replaced: the old blocks `start..old_end` are now
+/// the blocks `start..end`; the blocks after them were only shifted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reparsed {
+    pub start: usize,
+    pub old_end: usize,
+    pub end: usize,
+}
+
+impl LiveReport {
+    pub fn parse(text: &str) -> LiveReport {
+        let (blocks, widths) = blocks::split_counting(text);
+        LiveReport {
+            report: Arc::new(Report::from_blocks(text, blocks)),
+            widths,
+        }
+    }
+
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The current report, shared.
+    pub fn shared(&self) -> Arc<Report> {
+        self.report.clone()
+    }
+
+    /// Replaces `range` of `text` with `replacement` and updates the report.
+    /// A range outside the text or inside a character is narrowed to the
+    /// text and to character boundaries.
+    pub fn edit(&mut self, text: &mut String, range: Range<usize>, replacement: &str) -> Reparsed {
+        let floor = |t: &str, mut i: usize| {
+            i = i.min(t.len());
+            while !t.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let a = floor(text, range.start);
+        let b = floor(text, range.end).max(a);
+        let old_count = self.report.blocks.len();
+        let Some(window) = self.window(text, a) else {
+            text.replace_range(a..b, replacement);
+            *self = LiveReport::parse(text);
+            return Reparsed {
+                start: 0,
+                old_end: old_count,
+                end: self.report.blocks.len(),
+            };
+        };
+        let (from_block, pairs_from, top) = window;
+        let old_wrap = self.widths.estimate();
+        // The line pairs the edit touches leave the wrap estimate, and their
+        // edited versions come in.
+        self.widths.update(text, pairs_from, b + 1, false);
+        text.replace_range(a..b, replacement);
+        let new_b = a + replacement.len();
+        self.widths.update(text, pairs_from, new_b + 1, true);
+        if !self.widths.group_alike(&old_wrap, &self.widths.estimate()) {
+            *self = LiveReport::parse(text);
+            return Reparsed {
+                start: 0,
+                old_end: old_count,
+                end: self.report.blocks.len(),
+            };
+        }
+        let shift = |start: usize| (start + new_b).wrapping_sub(b);
+        let old = &self.report.blocks;
+        // The old blocks after the edit, by their shifted start.
+        let after = old.partition_point(|blk| blk.range.start <= b);
+        let resumes = |at: usize| {
+            let k = after + old[after..].partition_point(|blk| shift(blk.range.start) < at);
+            old.get(k)
+                .filter(|blk| shift(blk.range.start) == at)
+                .map(|_| k)
+        };
+        let from = old[from_block].range.start;
+        let (fresh, synced) =
+            blocks::resplit(text, from, &self.widths, top, |at| resumes(at).is_some());
+        let old_end = synced.and_then(resumes).unwrap_or(old_count);
+        let count = fresh.len();
+        let report = Arc::make_mut(&mut self.report);
+        report.blocks.splice(from_block..old_end, fresh);
+        for block in &mut report.blocks[from_block + count..] {
+            block.shift(new_b, b);
+        }
+        *report = Report::from_blocks(text, std::mem::take(&mut report.blocks));
+        Reparsed {
+            start: from_block,
+            old_end,
+            end: from_block + count,
+        }
+    }
+
+    /// Where re-parsing an edit at byte `a` starts: the block holding the
+    /// line `LOOKAHEAD + 1` lines before it (a block's grouping looks that
+    /// far ahead), the start of the line before `a`'s (where the wrap
+    /// estimate's line pairs change), and the title zone's last line. `None`
+    /// when the edit is in the title zone, or the text has no blocks.
+    fn window(&self, text: &str, a: usize) -> Option<(usize, usize, usize)> {
+        let zone = blocks::title_zone(text)?;
+        let after_zone = memchr::memchr(b'\n', &text.as_bytes()[zone.end..])? + zone.end + 1;
+        if a < after_zone {
+            return None;
+        }
+        let line_start =
+            |pos: usize| memchr::memrchr(b'\n', &text.as_bytes()[..pos]).map_or(0, |i| i + 1);
+        let own = line_start(a);
+        let pairs_from = line_start(own.saturating_sub(1));
+        let mut back = own;
+        for _ in 0..=blocks::LOOKAHEAD {
+            back = line_start(back.saturating_sub(1));
+        }
+        Some((self.report.block_at(back)?, pairs_from, zone.start))
+    }
+}
+
+impl Block {
+    /// Moves the block (and every range inside it) from after byte `old_end`
+    /// of an edit to after byte `new_end`.
+    fn shift(&mut self, new_end: usize, old_end: usize) {
+        let shift = |r: &mut Range<usize>| {
+            r.start = (r.start + new_end).wrapping_sub(old_end);
+            r.end = (r.end + new_end).wrapping_sub(old_end);
+        };
+        shift(&mut self.range);
+        match &mut self.kind {
+            BlockKind::Heading(h) => {
+                shift(&mut h.marker_range);
+                shift(&mut h.title_range);
+            }
+            BlockKind::Table(table) => {
+                // Every range of the table, listed without `..` so that a new
+                // field with a range cannot be forgotten here.
+                let Table { rows } = table;
+                for row in rows {
+                    let Row { range, cells } = row;
+                    shift(range);
+                    for cell in cells {
+                        let Cell { range } = cell;
+                        shift(range);
+                    }
+                }
+            }
+            BlockKind::Blank | BlockKind::Paragraph | BlockKind::PageNumber => {}
+        }
     }
 }
 
@@ -366,6 +539,86 @@ mod tests {
             #[test]
             fn parse_never_panics_on_any_string(s in any::<String>()) {
                 super::check_ranges(&s);
+            }
+        }
+    }
+
+    /// Applies `edits` (position and length as fractions of the text, and the
+    /// replacement) to a `LiveReport` and to a string, and checks the live
+    /// report equals a fresh parse after every edit.
+    pub(crate) fn live_matches_fresh(start: &str, edits: &[(f64, usize, String)]) {
+        let mut text = start.to_owned();
+        let mut live = LiveReport::parse(&text);
+        for (at, len, insert) in edits {
+            let mut a = ((text.len() as f64) * at) as usize;
+            while !text.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = (a + len).min(text.len());
+            while !text.is_char_boundary(b) {
+                b += 1;
+            }
+            live.edit(&mut text, a..b, insert);
+            let fresh = LiveReport::parse(&text);
+            assert_eq!(
+                live.report(),
+                fresh.report(),
+                "after replacing {a}..{b} with {insert:?}:\n{text}"
+            );
+            assert_eq!(live.widths, fresh.widths);
+        }
+    }
+
+    /// A report with every kind of block, more than a title zone long.
+    pub(crate) const LIVE_SAMPLE: &str = "某某区人民政府\n2023年政府信息公开工作年度报告\n\n本报告依据《中华人民共和国政府信息公开条例》编制，统计期限自2023年1月1日起至\n2023年12月31日止。\n一、总体情况\n2023年，某某区坚持以人民为中心，全面贯彻落实条例要求，不断完善政府\n信息公开制度，建立健全保障机制。\n（一）主动公开\n　　全年主动公开信息1234条。\n信息内容 | 本年制发件数\n规章 | 0\n第二十条第（五）项\n行政许可 | 550\n\n- 2 -\n二、存在问题\n1.公开质量\n部分栏目更新不及时，内容不够丰富；\n下一步将加强检查。\n三、其他需要报告的事项\n无。\n\n某某区人民政府\n2024年3月31日\n";
+
+    #[test]
+    fn live_report_reparses_only_near_the_edit() {
+        let mut text = LIVE_SAMPLE.repeat(3);
+        let mut live = LiveReport::parse(&text);
+        let count = live.report().blocks.len();
+        let at = text.rfind("部分栏目").unwrap();
+        let r = live.edit(&mut text, at..at, "新增\n");
+        assert!(r.start > count / 2 && r.end < count, "{r:?} of {count}");
+        assert_eq!(live.report(), &Report::parse(&text));
+    }
+
+    mod live {
+        use proptest::prelude::*;
+
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("\n".to_owned()),
+                Just("\r\n".to_owned()),
+                Just("".to_owned()),
+                Just("二、新的标题\n".to_owned()),
+                Just("（三）小标题".to_owned()),
+                Just("| 甲 | 1 |\n".to_owned()),
+                Just("\n\n".to_owned()),
+                Just("𠮷😀".to_owned()),
+                Just("。".to_owned()),
+                Just("统计".to_owned()),
+                Just("继续写的一段很长的文字没有标点符号一直写".to_owned()),
+                Just("　　".to_owned()),
+                Just("- 3 -\n".to_owned()),
+                "[一二、（）|\r\n𠮷。a ]{0,8}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+            #[test]
+            fn live_report_equals_a_fresh_parse(
+                repeat in 1usize..4,
+                crlf in any::<bool>(),
+                edits in proptest::collection::vec((0.0f64..1.0, 0usize..40, piece()), 1..12),
+            ) {
+                let mut start = super::LIVE_SAMPLE.repeat(repeat);
+                if crlf {
+                    start = start.replace('\n', "\r\n");
+                }
+                super::live_matches_fresh(&start, &edits);
             }
         }
     }

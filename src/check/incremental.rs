@@ -1,0 +1,558 @@
+//! Checking a text as it is edited (the language server's route): an edit
+//! re-parses only the blocks around it (`report::LiveReport`) and re-runs
+//! only what those blocks feed.
+//!
+//! Rules come in two sorts. Most are made *by blocks*: what a rule needs from
+//! a block (a pattern's matches, whether a required text is there, the
+//! repeated words, the sentence hashes a duplicate search compares) depends on
+//! that block's text and kind alone, so it is computed once per block, kept
+//! with the block (offsets relative to its start, so it survives the block
+//! moving), and recomputed only for the blocks an edit re-parsed. The rule's
+//! findings are then finished from these parts: scope and section filters,
+//! grouping, the document-wide duplicate search over the cached hashes. The
+//! rules about the whole report (required sections, numbering, empty
+//! sections, metadata, anything on the title) run on the updated outline at
+//! every edit; they read headings and metadata, not the whole text.
+//!
+//! `check` makes every by-block rule's findings from the same parts
+//! (`Kind::block_part`, `Kind::finish`), so the two routes agree by
+//! construction; a property test checks it after random edits. When the
+//! report's year, issuer or packs change (the rules in effect change), every
+//! block's parts are recomputed.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_keys};
+use super::engine::{Plan, run_guarded, sort_findings};
+use super::pattern::Match;
+use super::{CheckOptions, CompiledRule, Context, Kind, Outcome, ReportSummary, RuleFailure, Sink};
+use crate::diagnostic::Diagnostic;
+use crate::pack::PackSet;
+use crate::report::{Block, LiveReport, Report};
+
+/// What a by-block rule keeps from one block (offsets relative to the block).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Part {
+    /// A pattern's matches.
+    Matches(Vec<Match>),
+    /// A required text is in the block.
+    Found,
+    /// Repeated words.
+    Words(Vec<Range<usize>>),
+    /// A paragraph's sentences.
+    Sentences(Vec<Sentence>),
+}
+
+impl Kind {
+    /// Whether findings of this rule are made from per-block parts.
+    pub(super) fn by_blocks(&self) -> bool {
+        match self {
+            Kind::Pattern(p) => p.by_blocks(),
+            Kind::RequiredText(r) => r.by_blocks(),
+            Kind::DuplicatedWord(_) | Kind::DuplicatedParagraph(_) => true,
+            // Document-wide: they read the outline, the metadata, runs of
+            // blocks (paired marks, tables split by page footers) or the
+            // whole text at once (signals' first pass).
+            Kind::RequiredSections(_)
+            | Kind::HeadingNumbering(_)
+            | Kind::EmptySection(_)
+            | Kind::Metadata(_)
+            | Kind::Signals(_)
+            | Kind::Deadline(_)
+            | Kind::PairedMarks(_)
+            | Kind::Table(_)
+            | Kind::ProseArithmetic(_) => false,
+        }
+    }
+
+    /// What the rule keeps from one block; `None` when there is nothing.
+    /// `chars` is a buffer to reuse.
+    fn block_part(
+        &self,
+        text: &str,
+        block: &Block,
+        chars: &mut Vec<(usize, char)>,
+    ) -> Option<Part> {
+        match self {
+            Kind::Pattern(p) => p.block_matches(text, block).map(Part::Matches),
+            Kind::RequiredText(r) => r.block_found(text, block).then_some(Part::Found),
+            Kind::DuplicatedWord(w) => w.block_words(text, block, chars).map(Part::Words),
+            Kind::DuplicatedParagraph(_) => block_sentences(text, block).map(Part::Sentences),
+            _ => None,
+        }
+    }
+
+    /// The findings made from the parts of every block that has one, in
+    /// document order, and the rule's tally of them (see `Tally`).
+    fn finish(&self, cx: &Context, sink: &mut Sink, parts: &[(usize, &Part)], tally: &Tally) {
+        match self {
+            Kind::Pattern(p) => p.finish(
+                cx,
+                sink,
+                parts.iter().filter_map(|(b, part)| match part {
+                    Part::Matches(m) => Some((*b, m.as_slice())),
+                    _ => None,
+                }),
+            ),
+            Kind::RequiredText(r) => r.finish(
+                cx,
+                sink,
+                parts
+                    .iter()
+                    .filter(|(_, part)| matches!(part, Part::Found))
+                    .map(|(b, _)| *b),
+            ),
+            Kind::DuplicatedWord(w) => {
+                for (b, part) in parts {
+                    if let Part::Words(words) = part {
+                        w.finish_block(cx, sink, *b, words);
+                    }
+                }
+            }
+            Kind::DuplicatedParagraph(d) => d.finish(
+                cx,
+                sink,
+                parts.iter().filter_map(|(b, part)| match part {
+                    Part::Sentences(s) => Some((*b, s.as_slice())),
+                    _ => None,
+                }),
+                &tally.keys,
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// What a rule keeps about all its parts, updated as parts come and go, so
+/// that finishing does not go over every part: how often each sentence occurs
+/// (for the duplicate search).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Tally {
+    keys: KeyCounts,
+}
+
+impl Tally {
+    fn count(&mut self, part: &Part, add: bool) {
+        if let Part::Sentences(sentences) = part {
+            count_keys(&mut self.keys, sentences, add);
+        }
+    }
+}
+
+/// A text checked as it is edited. After any sequence of `edit`s, the
+/// findings equal `check` of the edited text with the same packs and options.
+pub struct LiveCheck {
+    packs: Arc<PackSet>,
+    options: CheckOptions,
+    text: String,
+    live: LiveReport,
+    plan: Plan,
+    /// For each block, the parts of the by-block rules that have one: the
+    /// rule's index in `plan.rules`, and the part.
+    parts: Vec<Vec<(usize, Part)>>,
+    /// Each rule's tally of its parts (indexed like `plan.rules`).
+    tallies: Vec<Tally>,
+    /// How many `\r\n` the text holds (the line break inserted text uses).
+    crlf: usize,
+    diagnostics: Arc<[Diagnostic]>,
+    failures: Vec<RuleFailure>,
+}
+
+impl LiveCheck {
+    /// Checks `text` in full. The error is an unknown pack id in
+    /// `options.packs`.
+    pub fn new(
+        packs: Arc<PackSet>,
+        options: CheckOptions,
+        text: String,
+    ) -> Result<LiveCheck, String> {
+        let live = LiveReport::parse(&text);
+        let plan = Plan::new(&packs, &text, live.report(), &options)?;
+        let crlf = memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count();
+        let mut check = LiveCheck {
+            packs,
+            options,
+            text,
+            live,
+            plan,
+            parts: Vec::new(),
+            tallies: Vec::new(),
+            crlf,
+            diagnostics: Arc::from(Vec::new()),
+            failures: Vec::new(),
+        };
+        check.rebuild_parts();
+        check.run();
+        Ok(check)
+    }
+
+    /// Whether this check runs with these packs and options.
+    pub fn uses(&self, packs: &Arc<PackSet>, options: &CheckOptions) -> bool {
+        Arc::ptr_eq(&self.packs, packs) && &self.options == options
+    }
+
+    /// Replaces `range` of the text with `replacement` (a range outside the
+    /// text or inside a character is narrowed) and updates the findings.
+    pub fn edit(&mut self, range: Range<usize>, replacement: &str) -> Result<(), String> {
+        let floor = |mut i: usize| {
+            i = i.min(self.text.len());
+            while !self.text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let (a, b) = (floor(range.start), floor(range.end));
+        let b = b.max(a);
+        // A `\r\n` the edit makes or breaks is within one byte of it.
+        let around = |text: &str, end: usize| {
+            let bytes = &text.as_bytes()[a.saturating_sub(1)..(end + 1).min(text.len())];
+            memchr::memmem::find_iter(bytes, b"\r\n").count()
+        };
+        self.crlf -= around(&self.text, b);
+        let reparsed = self.live.edit(&mut self.text, a..b, replacement);
+        self.crlf += around(&self.text, a + replacement.len());
+        let plan = Plan::new(&self.packs, &self.text, self.live.report(), &self.options)?;
+        if plan.same_rules(&self.plan) {
+            // Same rules: the indices in the kept parts stay valid.
+            self.plan.applied = plan.applied;
+            let mut chars = Vec::new();
+            let report = self.live.report();
+            let fresh: Vec<Vec<(usize, Part)>> = report.blocks[reparsed.start..reparsed.end]
+                .iter()
+                .map(|block| block_parts(&self.plan, &self.text, block, &mut chars))
+                .collect();
+            for (i, part) in self.parts[reparsed.start..reparsed.old_end]
+                .iter()
+                .flatten()
+            {
+                self.tallies[*i].count(part, false);
+            }
+            for (i, part) in fresh.iter().flatten() {
+                self.tallies[*i].count(part, true);
+            }
+            self.parts.splice(reparsed.start..reparsed.old_end, fresh);
+        } else {
+            self.plan = plan;
+            self.rebuild_parts();
+        }
+        self.run();
+        Ok(())
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn report(&self) -> &Report {
+        self.live.report()
+    }
+
+    /// The report, shared (for a snapshot of this version).
+    pub fn shared_report(&self) -> Arc<Report> {
+        self.live.shared()
+    }
+
+    /// Sorted by position, then rule id, as `check` sorts them.
+    pub fn diagnostics(&self) -> Arc<[Diagnostic]> {
+        self.diagnostics.clone()
+    }
+
+    pub fn failures(&self) -> &[RuleFailure] {
+        &self.failures
+    }
+
+    pub fn summary(&self) -> ReportSummary {
+        self.plan.summary()
+    }
+
+    pub fn rules(&self) -> &[Arc<CompiledRule>] {
+        &self.plan.rules
+    }
+
+    /// The whole outcome (a copy), as `check` returns it.
+    pub fn outcome(&self) -> Outcome {
+        Outcome {
+            report: self.live.report().clone(),
+            summary: self.plan.summary(),
+            applied: self.plan.applied.clone(),
+            rules: self.plan.rules.clone(),
+            diagnostics: self.diagnostics.to_vec(),
+            failures: self.failures.clone(),
+        }
+    }
+
+    /// Computes every block's parts and the rules' tallies.
+    fn rebuild_parts(&mut self) {
+        self.parts = self.all_parts();
+        self.tallies = vec![Tally::default(); self.plan.rules.len()];
+        for (i, part) in self.parts.iter().flatten() {
+            self.tallies[*i].count(part, true);
+        }
+    }
+
+    /// Every block's parts. Pattern rules find the blocks that can match
+    /// with one search of the whole text, as `check` does.
+    fn all_parts(&self) -> Vec<Vec<(usize, Part)>> {
+        let report = self.live.report();
+        let mut parts: Vec<Vec<(usize, Part)>> = vec![Vec::new(); report.blocks.len()];
+        let cx = Context::new(
+            &self.text,
+            report,
+            self.plan.year,
+            self.plan.issuer.as_deref(),
+        );
+        let mut chars = Vec::new();
+        for (i, rule) in self.by_block_rules() {
+            match &rule.kind {
+                Kind::Pattern(p) => {
+                    for b in p.candidate_blocks(&cx) {
+                        if let Some(m) = p.block_matches(&self.text, &report.blocks[b]) {
+                            parts[b].push((i, Part::Matches(m)));
+                        }
+                    }
+                }
+                kind => {
+                    for (b, block) in report.blocks.iter().enumerate() {
+                        if let Some(part) = kind.block_part(&self.text, block, &mut chars) {
+                            parts[b].push((i, part));
+                        }
+                    }
+                }
+            }
+        }
+        parts
+    }
+
+    /// The running rules made by blocks, with their index in `plan.rules`.
+    fn by_block_rules(&self) -> impl Iterator<Item = (usize, &Arc<CompiledRule>)> {
+        running(&self.plan).filter(|(_, rule)| rule.kind.by_blocks())
+    }
+
+    /// Makes the findings: by-block rules from the parts, the others on the
+    /// whole report.
+    fn run(&mut self) {
+        let report = self.live.report();
+        let cx = Context::new(
+            &self.text,
+            report,
+            self.plan.year,
+            self.plan.issuer.as_deref(),
+        );
+        let mut by_rule: Vec<Vec<(usize, &Part)>> = vec![Vec::new(); self.plan.rules.len()];
+        for (b, parts) in self.parts.iter().enumerate() {
+            for (i, part) in parts {
+                if let Some(list) = by_rule.get_mut(*i) {
+                    list.push((b, part));
+                }
+            }
+        }
+        let mut diagnostics = Vec::new();
+        let mut failures = Vec::new();
+        for (i, rule) in running(&self.plan) {
+            run_guarded(rule, &mut diagnostics, &mut failures, |out| {
+                if rule.kind.by_blocks() {
+                    let mut sink = Sink { rule, out };
+                    rule.kind
+                        .finish(&cx, &mut sink, &by_rule[i], &self.tallies[i]);
+                } else {
+                    rule.run(&cx, out);
+                }
+            });
+        }
+        sort_findings(&mut diagnostics);
+        self.diagnostics = Arc::from(diagnostics);
+        self.failures = failures;
+    }
+}
+
+/// The running rules of a plan, with their index in `plan.rules`.
+fn running(plan: &Plan) -> impl Iterator<Item = (usize, &Arc<CompiledRule>)> {
+    plan.rules
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| rule.condition.holds(plan.year, plan.issuer.as_deref()))
+}
+
+/// The parts of one block, for every running by-block rule.
+fn block_parts(
+    plan: &Plan,
+    text: &str,
+    block: &Block,
+    chars: &mut Vec<(usize, char)>,
+) -> Vec<(usize, Part)> {
+    running(plan)
+        .filter(|(_, rule)| rule.kind.by_blocks())
+        .filter_map(|(i, rule)| Some((i, rule.kind.block_part(text, block, chars)?)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+
+    /// A 2023 report of our own with defects most rules find: half-width
+    /// punctuation, placeholders, a repeated word, a copied paragraph, a
+    /// wrong regulation name, a missing section, a table.
+    pub(crate) const REPORT: &str = "某某县人民政府\n2023年政府信息公开工作年度报告\n\n本报告依据《中华人民共和国政府信息公开工作条例》编制，统计期限自2023年1月1日起至2023年12月31日止。本报告可在县政府门户网站下载。\n一、总体情况\n2023年，我县坚持以人民为中心,全面贯彻落实条例要求，不断完善政府信息信息公开制度。\n（一）主动公开\n　　全年主动公开信息1234条，按照XX局工作安排开展检查。\n（二）依申请公开\n　　全年收到申请20件，全部按期办结。虽然取得了一定成绩，但与群众期待相比仍存在差距。\n二、主动公开政府信息情况\n信息内容 | 本年制发件数 | 本年废止件数\n规章 | 0 | 0\n行政规范性文件 | 3 | 1\n\n- 2 -\n三、收到和处理政府信息公开申请情况\n本年新收申请20件。\n四、存在的主要问题及改进情况\n虽然取得了一定成绩，但与群众期待相比仍存在差距。下一步将加强培训，提升质量。\n五、其他需要报告的事项\n本年度未收取信息处理费。\n\n某某县人民政府\n2024年3月31日\n";
+
+    /// The embedded packs, loaded once for all tests.
+    fn packs() -> Arc<PackSet> {
+        static PACKS: std::sync::OnceLock<Arc<PackSet>> = std::sync::OnceLock::new();
+        PACKS.get_or_init(|| Arc::new(PackSet::embedded())).clone()
+    }
+
+    fn live_equals_fresh(live: &LiveCheck, context: &str) {
+        let fresh = check(&packs(), live.text(), &CheckOptions::default()).expect("embedded packs");
+        assert_eq!(live.report(), &fresh.report, "{context}");
+        assert_eq!(live.summary(), fresh.summary, "{context}");
+        assert_eq!(&live.diagnostics()[..], &fresh.diagnostics[..], "{context}");
+    }
+
+    fn new_live(text: &str) -> LiveCheck {
+        LiveCheck::new(packs(), CheckOptions::default(), text.to_owned()).expect("embedded packs")
+    }
+
+    /// Replaces the characters `a..a + len` (clamped; CRLF pairs kept whole)
+    /// of the live text with `insert`.
+    fn edit_chars(live: &mut LiveCheck, a: usize, len: usize, insert: &str) -> String {
+        let text = live.text();
+        let at = |c: usize| text.char_indices().nth(c).map_or(text.len(), |(i, _)| i);
+        let mut start = at(a);
+        let mut end = at(a + len).max(start);
+        // Never split a CRLF pair (an editor cannot place the cursor there).
+        if text[..start].ends_with('\r') && text[start..].starts_with('\n') {
+            start -= 1;
+        }
+        if text[..end].ends_with('\r') && text[end..].starts_with('\n') {
+            end += 1;
+        }
+        let context = format!("replacing {start}..{end} with {insert:?}");
+        live.edit(start..end, insert).expect("embedded packs");
+        context
+    }
+
+    #[test]
+    fn the_fixture_has_findings_of_many_rules() {
+        let live = new_live(REPORT);
+        let rules: std::collections::BTreeSet<&str> = live
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.id.as_str())
+            .collect();
+        assert!(rules.len() >= 5, "{rules:?}");
+        live_equals_fresh(&live, "open");
+    }
+
+    #[test]
+    fn an_edit_in_the_middle_keeps_the_other_blocks_parts() {
+        let mut text = REPORT.repeat(20);
+        let mut live = new_live(&text);
+        let at = text.len() / 2;
+        let at = (at..).find(|&i| text.is_char_boundary(i)).unwrap_or(at);
+        let before = live.report().blocks.len();
+        let first_parts = live.parts[..10].to_vec();
+        live.edit(at..at, "布署").expect("embedded packs");
+        text.insert_str(at, "布署");
+        assert_eq!(live.text(), text);
+        assert_eq!(live.report().blocks.len(), before);
+        assert_eq!(live.parts[..10], first_parts[..]);
+        live_equals_fresh(&live, "one edit");
+    }
+
+    /// 1,000 seeded random edits on a realistic report (a seed report when
+    /// the corpus is there, else the fixture), compared with a fresh check
+    /// after every edit.
+    #[test]
+    fn a_thousand_random_edits_equal_a_fresh_check() {
+        let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/seeds/000_8f38e6278bd335ce.txt");
+        let text = std::fs::read_to_string(seed).unwrap_or_else(|_| REPORT.repeat(3));
+        let mut live = new_live(&text);
+        const PIECES: &[&str] = &[
+            "",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "一、新的部分\n",
+            "（三）小标题\n",
+            "| 甲 | 1 |\n",
+            "𠮷",
+            "😀",
+            "。",
+            ",",
+            "XX",
+            "信息信息",
+            "布署",
+            "《政府信息公开工作条例》",
+            "　　",
+            "- 3 -\n",
+            "虽然取得了一定成绩，但与群众期待相比仍存在差距。",
+            "2022年",
+            "收费及减免",
+        ];
+        let mut state: u64 = 0x5eed;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % n.max(1) as u64) as usize
+        };
+        for round in 0..1000 {
+            let chars = live.text().chars().count();
+            let a = next(chars + 1);
+            let len = if next(3) == 0 { next(12) } else { 0 };
+            let insert = PIECES[next(PIECES.len())];
+            let context = edit_chars(&mut live, a, len, insert);
+            live_equals_fresh(&live, &format!("round {round}: {context}"));
+        }
+    }
+
+    mod prop {
+        use proptest::prelude::*;
+
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("\n".to_owned()),
+                Just("\r\n".to_owned()),
+                Just(String::new()),
+                Just("二、新的标题\n".to_owned()),
+                Just("（二）小标题\n".to_owned()),
+                Just("| 甲 | 1 |\n".to_owned()),
+                Just("\n\n".to_owned()),
+                Just("𠮷😀".to_owned()),
+                Just("信息信息".to_owned()),
+                Just(",".to_owned()),
+                Just("XX".to_owned()),
+                Just("虽然取得了一定成绩，但与群众期待相比仍存在差距。".to_owned()),
+                "[一二、（）|\\r\\n𠮷。,a X]{0,8}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            /// After random edits, the live findings equal a fresh check of
+            /// the final text.
+            #[test]
+            fn live_check_equals_a_fresh_check(
+                repeat in 1usize..3,
+                crlf in any::<bool>(),
+                edits in proptest::collection::vec((0usize..2000, 0usize..30, piece()), 1..16),
+            ) {
+                let mut start = super::REPORT.repeat(repeat);
+                if crlf {
+                    start = start.replace('\n', "\r\n");
+                }
+                let mut live = super::new_live(&start);
+                let mut log = Vec::new();
+                for (a, len, insert) in &edits {
+                    let chars = live.text().chars().count();
+                    log.push(super::edit_chars(&mut live, a % (chars + 1), *len, insert));
+                }
+                super::live_equals_fresh(&live, &log.join("; "));
+            }
+        }
+    }
+}
