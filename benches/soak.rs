@@ -8,6 +8,11 @@
 //! after each pair, and memory must come back to what the open documents
 //! need; the findings at the end must equal those at the start.
 //!
+//! Edits come in bursts of 500 (`XXGK_SOAK_BURST`) sent without waiting;
+//! after each burst the client waits until every document's latest version
+//! is checked and published, so the server checks thousands of versions, not
+//! just the last one (a burst faster than its 40 ms debounce is one check).
+//!
 //! `cargo bench --bench soak` (release build). `XXGK_SOAK_EDITS` and
 //! `XXGK_SOAK_DOCS` change the defaults of 100,000 and 50.
 
@@ -25,6 +30,8 @@ use serde_json::{Value, json};
 struct Published {
     latest: HashMap<String, (i64, usize)>,
     messages: usize,
+    /// Ids of the responses received.
+    responses: Vec<i64>,
 }
 
 fn send(stdin: &Mutex<ChildStdin>, message: &Value) {
@@ -159,6 +166,12 @@ fn main() {
                 let (lock, ready) = &*published;
                 let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
                 state.messages += 1;
+                if m.get("method").is_none()
+                    && let Some(id) = m["id"].as_i64()
+                {
+                    state.responses.push(id);
+                    ready.notify_all();
+                }
                 if m["method"] == "textDocument/publishDiagnostics"
                     && let (Some(uri), Some(version)) =
                         (m["params"]["uri"].as_str(), m["params"]["version"].as_i64())
@@ -176,6 +189,21 @@ fn main() {
         &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"capabilities": {"general": {"positionEncodings": ["utf-16"]}}}}),
     );
+    // Notifications sent before the server has answered `initialize` may be
+    // dropped, as the protocol allows.
+    {
+        let (lock, ready) = &*published;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !state.responses.contains(&1) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no answer to initialize");
+            state = ready
+                .wait_timeout(state, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
     notify(&stdin, "initialized", json!({}));
     let (rss_idle, _) = rss_kib(pid);
     let uris: Vec<String> = (0..docs)
@@ -213,6 +241,7 @@ fn main() {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut samples = vec![(0usize, rss_open)];
     let sample_every = (edits / 10).max(1);
+    let pause_every: usize = std::env::var("XXGK_SOAK_BURST").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     let started = Instant::now();
     for n in 0..edits {
         seed = seed
@@ -244,6 +273,11 @@ fn main() {
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": *version}, "contentChanges": [change]}),
         );
+        // A pause, as a writer pauses: every document's latest version is
+        // checked and published before the next burst.
+        if (n + 1) % pause_every == 0 {
+            wait_for(&published, &versions);
+        }
         if (n + 1) % sample_every == 0 {
             samples.push((n + 1, rss_kib(pid).0));
         }

@@ -7,11 +7,13 @@
 # Everything is installed into a temporary folder (or $XXGK_PEERS_DIR, kept
 # for the next run); nothing of the peers is committed.
 #
-# Throughput is on one core. The peers are timed in-process (their library
-# calls only); xxgk is timed as the CLI, `xxgk check` with RAYON_NUM_THREADS=1
-# on the corpus copied $XXGK_PEERS_COPIES times (default 20), so its figure
-# includes process start and pack loading. Each tool reads the corpus again
-# and again for at least $XXGK_PEERS_SECONDS seconds (default 3).
+# Throughput is bytes per CPU second (user + system), on one core, so other
+# load on a shared machine does not count against a tool. The peers are
+# timed in-process (their library calls only); xxgk is timed as the CLI,
+# `xxgk check --format json` with RAYON_NUM_THREADS=1 on the corpus copied
+# $XXGK_PEERS_COPIES times (default 20), so its figure includes process start,
+# pack loading, reading files and writing JSON. Each tool reads the corpus
+# again and again for at least $XXGK_PEERS_SECONDS CPU seconds (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -45,7 +47,7 @@ import autocorrect_py as ac
 seconds, files = float(sys.argv[1]), sys.argv[2:]
 texts = [(f, open(f, encoding="utf-8").read()) for f in files]
 for mode, suffix in (("text", "report.txt"), ("markdown", "report.md")):
-    errors, done, findings, start = {}, 0, 0, time.perf_counter()
+    errors, done, findings, start = {}, 0, 0, time.process_time()
     while True:
         for name, text in texts:
             if name in errors:
@@ -56,10 +58,10 @@ for mode, suffix in (("text", "report.txt"), ("markdown", "report.md")):
                 errors[name] = str(e).splitlines()[0][:120]
                 continue
             done += len(text.encode())
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         if elapsed >= seconds:
             break
-    print(json.dumps({"tool": f"AutoCorrect {ac.__name__} 2.14.0 lint_for ({mode})", "bytes": done,
+    print(json.dumps({"tool": f"AutoCorrect autocorrect-py 2.14.0 lint_for ({mode})", "bytes": done,
                       "seconds": elapsed, "errors": errors}))
 PY
 
@@ -77,7 +79,7 @@ const tools = [
 for (const [tool, lint] of tools) {
   const errors = {};
   let done = 0;
-  const start = process.hrtime.bigint();
+  const start = process.cpuUsage();
   let elapsed = 0;
   for (;;) {
     for (const [name, text] of texts) {
@@ -90,7 +92,8 @@ for (const [tool, lint] of tools) {
       }
       done += Buffer.byteLength(text);
     }
-    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    const used = process.cpuUsage(start);
+    elapsed = (used.user + used.system) / 1e6;
     if (elapsed >= Number(seconds)) break;
   }
   console.log(JSON.stringify({ tool, bytes: done, seconds: elapsed, errors }));
@@ -103,11 +106,14 @@ for i in $(seq 1 "$copies"); do
   mkdir -p "$work/xxgk-corpus/$i" && cp "${corpus[@]}" "$work/xxgk-corpus/$i/"
 done
 python3 - "$seconds" "$root/target/release/xxgk" "$work/xxgk-corpus" "${corpus[@]}" >>"$results" <<'PY'
-import json, os, subprocess, sys, time
+import json, os, resource, subprocess, sys
 seconds, xxgk, folder, files = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(folder) for f in fs)
 env = dict(os.environ, RAYON_NUM_THREADS="1")
-errors, done, start = {}, 0, time.perf_counter()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+errors, done, start = {}, 0, cpu()
 while True:
     run = subprocess.run([xxgk, "check", "--no-cache", "--isolated", "--format", "json", folder],
                          env=env, capture_output=True)
@@ -115,7 +121,7 @@ while True:
         errors[folder] = run.stderr.decode(errors="replace").splitlines()[0][:120]
         break
     done += size
-    elapsed = time.perf_counter() - start
+    elapsed = cpu() - start
     if elapsed >= seconds:
         break
 # Any single file that stops xxgk (exit 2 or a crash) is named too.
@@ -125,20 +131,39 @@ for f in files:
         errors[f] = run.stderr.decode(errors="replace").splitlines()[0][:120]
 version = subprocess.run([xxgk, "--version"], capture_output=True, text=True).stdout.strip()
 print(json.dumps({"tool": f"{version} check, all default packs (CLI, 1 thread)", "bytes": done,
-                  "seconds": time.perf_counter() - start, "errors": errors}))
+                  "seconds": elapsed, "errors": errors}))
 PY
+
+# --- xxgk, the library: criterion's check/seeds group (in-process, as the peers) -----
+# Wall time of one thread per call, medians summed over the corpus files.
+cargo bench --bench check -- 'check/seeds' --warm-up-time 1 --measurement-time 2 2>/dev/null |
+  python3 -c '
+import json, re, sys
+units = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+total, files = 0.0, 0
+for line in sys.stdin:
+    m = re.search(r"time:\s+\[\S+ \S+ (\S+) (\S+) \S+ \S+\]", line)
+    if m:
+        total += float(m.group(1)) * units[m.group(2)]
+        files += 1
+size = sum(len(open(f, "rb").read()) for f in sys.argv[1:])
+if files == len(sys.argv) - 1:
+    print(json.dumps({"tool": "xxgk check::check, all default packs (library, criterion medians)",
+                      "bytes": size, "seconds": total, "errors": {}}))
+' "${corpus[@]}" >>"$results"
 
 # --- The table ----------------------------------------------------------------------
 python3 - "$results" "${#corpus[@]}" <<'PY'
 import json, os, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-xxgk = next(r for r in rows if r["tool"].startswith("xxgk"))
+xxgk = next(r for r in rows if r["tool"].startswith("xxgk") and "CLI" in r["tool"])
 rate = lambda r: r["bytes"] / r["seconds"] / 1e6
-print(f"corpus: {sys.argv[2]} files (../shared/corpus seeds + peer); one core; MB = 10^6 bytes")
-print("| tool | MB/s | xxgk ÷ tool | inputs that stop it |")
-print("|---|---:|---:|---|")
+print(f"corpus: {sys.argv[2]} files (../shared/corpus seeds + peer); MB = 10^6 bytes per CPU second, one core")
+library = next((r for r in rows if r["tool"].startswith("xxgk") and "library" in r["tool"]), None)
+print("| tool | MB/s | xxgk CLI ÷ tool | xxgk library ÷ tool | inputs that stop it |")
+print("|---|---:|---:|---:|---|")
 for r in rows:
     stopped = "; ".join(f"{os.path.basename(f)}: {m}" for f, m in r["errors"].items()) or "none"
-    ratio = "—" if r is xxgk else f"{rate(xxgk) / rate(r):.1f}×" if rate(r) else "∞"
-    print(f"| {r['tool']} | {rate(r):.2f} | {ratio} | {stopped} |")
+    ratio = lambda x: "—" if x is None or x is r or x["tool"].startswith("xxgk") and r["tool"].startswith("xxgk") else f"{rate(x) / rate(r):.1f}×"
+    print(f"| {r['tool']} | {rate(r):.2f} | {ratio(xxgk)} | {ratio(library)} | {stopped} |")
 PY

@@ -72,6 +72,16 @@ fn pack_regressions_and_seeds() {
 }
 
 #[test]
+fn the_pack_targets_parent_loads() {
+    // Otherwise every fuzzed pack would fail the same way, early.
+    let parent = xxgk::pack::PackSource {
+        origin: "cn.toml".to_owned(),
+        text: targets::PARENT.to_owned(),
+    };
+    assert!(xxgk::pack::PackSet::new(&[parent]).is_ok());
+}
+
+#[test]
 fn document_regressions() {
     let mut inputs = files("fuzz/regressions/document", &[]);
     inputs.extend(reports());
