@@ -241,7 +241,10 @@ fn main() {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut samples = vec![(0usize, rss_open)];
     let sample_every = (edits / 10).max(1);
-    let pause_every: usize = std::env::var("XXGK_SOAK_BURST").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
+    let pause_every: usize = std::env::var("XXGK_SOAK_BURST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
     let started = Instant::now();
     for n in 0..edits {
         seed = seed
