@@ -91,6 +91,82 @@ fn wait_for(
     }
 }
 
+/// Types one character into `uri` and waits until that version's findings
+/// are published; returns how long that took.
+fn keystroke(
+    stdin: &Mutex<ChildStdin>,
+    published: &(Mutex<Published>, Condvar),
+    versions: &mut HashMap<String, i64>,
+    uri: &str,
+    insert: bool,
+) -> Duration {
+    let started = Instant::now();
+    let version = versions.get_mut(uri).expect("open");
+    *version += 1;
+    let (end, text) = if insert { (0, "字") } else { (1, "") };
+    notify(
+        stdin,
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": *version},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": end}}, "text": text}]}),
+    );
+    let expected: HashMap<String, i64> = [(uri.to_owned(), *version)].into();
+    wait_for(published, &expected);
+    started.elapsed()
+}
+
+/// A big document opened while another is being edited: how much later do
+/// the small document's findings arrive? (`XXGK_SOAK_BIG_MB`, default 50;
+/// 0 skips.) The big text is one example report repeated, so every
+/// paragraph in it is a duplicate: a worst case for the number of findings.
+fn big_document(
+    stdin: &Mutex<ChildStdin>,
+    published: &(Mutex<Published>, Condvar),
+    versions: &mut HashMap<String, i64>,
+    small: &str,
+    sample: &str,
+) {
+    let megabytes: usize = std::env::var("XXGK_SOAK_BIG_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    if megabytes == 0 {
+        return;
+    }
+    let mut quiet = Vec::new();
+    for _ in 0..5 {
+        quiet.push(keystroke(stdin, published, versions, small, true));
+        keystroke(stdin, published, versions, small, false);
+    }
+    quiet.sort();
+    let big = sample.repeat(megabytes * 1_000_000 / sample.len() + 1);
+    let uri = "file:///soak/big.txt".to_owned();
+    let opening = Instant::now();
+    notify(
+        stdin,
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": big}}),
+    );
+    let sent = opening.elapsed();
+    let delayed = keystroke(stdin, published, versions, small, true);
+    versions.insert(uri.clone(), 1);
+    let findings = wait_for(published, &[(uri.clone(), 1)].into())[&uri];
+    let big_done = opening.elapsed();
+    keystroke(stdin, published, versions, small, false);
+    println!(
+        "soak: a keystroke's findings in a small document: {:.0?} median when quiet; {delayed:.0?} right after \
+         a {:.1} MB document was opened (sending it took {sent:.0?}); the big document's own {findings} findings after {big_done:.2?}",
+        quiet[quiet.len() / 2],
+        big.len() as f64 / 1e6
+    );
+    notify(
+        stdin,
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    versions.remove(&uri);
+}
+
 fn main() {
     // Cargo passes `--bench`; a name filter that does not match skips the run.
     if std::env::args()
@@ -329,6 +405,8 @@ fn main() {
         same, docs,
         "texts back at their opening state must have their opening findings"
     );
+
+    big_document(&stdin, &published, &mut versions, &uris[0], &texts[2]);
 
     send(
         &stdin,
