@@ -30,16 +30,21 @@ fn is_numeral(c: char) -> bool {
     "〇零一二三四五六七八九十百千万亿两".contains(c)
 }
 
+/// Every position tries each length from `max-chars` down, so a pack must
+/// not make that loop unbounded; repeated words longer than this are
+/// duplicated sentences (`duplicated-paragraph`).
+const MAX_WORD_CHARS: usize = 16;
+
 impl DuplicatedWord {
     pub(super) fn compile(src: &PackSource, spec: &RuleSpec) -> Result<DuplicatedWord, PackError> {
         let min_chars = spec.min_chars.unwrap_or(2);
         let max_chars = spec.max_chars.unwrap_or(4);
-        if min_chars < 2 || max_chars < min_chars {
+        if min_chars < 2 || max_chars < min_chars || max_chars > MAX_WORD_CHARS {
             return Err(PackError::at(
                 src,
                 spec.id.span().start,
                 format!(
-                    "规则 “{}”：min-chars 至少为 2，且不大于 max-chars（单字重复用 single-chars 列出）",
+                    "规则 “{}”：min-chars 至少为 2，且不大于 max-chars；max-chars 不大于 {MAX_WORD_CHARS}（单字重复用 single-chars 列出）",
                     spec.id.get_ref()
                 ),
             ));

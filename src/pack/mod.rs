@@ -87,6 +87,14 @@ impl Override {
 /// linter use unbounded memory.
 const REGEX_SIZE_LIMIT: usize = 2 << 20;
 
+/// The largest pack text loaded: 10,000 rules take about 2 MB.
+const MAX_PACK_BYTES: usize = 16 << 20;
+
+/// The longest chain of `extends`: real chains have 2–5 layers (national,
+/// province, city, district, department); the limit keeps resolution and
+/// error paths small whatever a pack says.
+const MAX_EXTENDS_DEPTH: usize = 32;
+
 /// Compiles a pattern from a pack, mapping errors to the pattern's position.
 pub(crate) fn compile_regex(
     src: &PackSource,
@@ -119,6 +127,16 @@ impl Pack {
     /// Parses and validates one pack. Does not look at other packs: `extends`
     /// and override targets are checked by [`PackSet::new`].
     pub fn parse(src: &PackSource) -> Result<Pack, PackError> {
+        if src.text.len() > MAX_PACK_BYTES {
+            return Err(PackError::at(
+                src,
+                0,
+                format!(
+                    "规则包过大（{} 字节，上限 {MAX_PACK_BYTES} 字节），请拆分",
+                    src.text.len()
+                ),
+            ));
+        }
         let file: PackFile =
             toml::from_str(&src.text).map_err(|e| PackError::from_toml(src, &e))?;
         let meta = file.pack;
@@ -296,19 +314,32 @@ impl PackSet {
             }
             by_id.insert(pack.id.clone(), (pack, src));
         }
-        // Topological order, parents first; report unknown parents and cycles.
+        // Topological order, parents first; report unknown parents, cycles
+        // and chains of more than MAX_EXTENDS_DEPTH layers.
         let mut order: Vec<String> = Vec::new();
-        let mut state: HashMap<String, bool> = HashMap::new(); // false = visiting
+        // None while visiting; then the pack's number of layers (1 + its
+        // deepest parent's).
+        let mut state: HashMap<String, Option<usize>> = HashMap::new();
+        fn too_deep(child: &Pack, src: &PackSource, parent: &str) -> PackError {
+            PackError::at(
+                src,
+                child.extends_offset(parent),
+                format!(
+                    "extends 超过 {MAX_EXTENDS_DEPTH} 层（{} → {parent} → …）",
+                    child.id
+                ),
+            )
+        }
         fn visit(
             id: &str,
             by_id: &BTreeMap<String, (Pack, &PackSource)>,
-            state: &mut HashMap<String, bool>,
+            state: &mut HashMap<String, Option<usize>>,
             order: &mut Vec<String>,
             path: &mut Vec<String>,
-        ) -> Result<(), PackError> {
+        ) -> Result<usize, PackError> {
             match state.get(id) {
-                Some(true) => return Ok(()),
-                Some(false) => {
+                Some(Some(layers)) => return Ok(*layers),
+                Some(None) => {
                     // Reported where the last pack on the path names this one.
                     let last = path.last().map(String::as_str).unwrap_or(id);
                     let (pack, src) = &by_id[last];
@@ -321,9 +352,17 @@ impl PackSet {
                 }
                 None => {}
             }
-            state.insert(id.to_owned(), false);
+            // Bounds the recursion too, before any layer count is known.
+            if path.len() >= MAX_EXTENDS_DEPTH
+                && let Some(last) = path.last()
+            {
+                let (child, src) = &by_id[last];
+                return Err(too_deep(child, src, id));
+            }
+            state.insert(id.to_owned(), None);
             path.push(id.to_owned());
             let (pack, src) = &by_id[id];
+            let mut layers = 1;
             for parent in &pack.extends {
                 if !by_id.contains_key(parent) {
                     return Err(PackError::at(
@@ -332,12 +371,16 @@ impl PackSet {
                         format!("extends 引用了未知的包 “{parent}”"),
                     ));
                 }
-                visit(parent, by_id, state, order, path)?;
+                let parent_layers = visit(parent, by_id, state, order, path)?;
+                if parent_layers >= MAX_EXTENDS_DEPTH {
+                    return Err(too_deep(pack, src, parent));
+                }
+                layers = layers.max(parent_layers + 1);
             }
             path.pop();
-            state.insert(id.to_owned(), true);
+            state.insert(id.to_owned(), Some(layers));
             order.push(id.to_owned());
-            Ok(())
+            Ok(layers)
         }
         let ids: Vec<String> = by_id.keys().cloned().collect();
         for id in &ids {
@@ -415,13 +458,14 @@ impl PackSet {
     /// Indices of a pack's ancestors (not itself), in dependency order.
     fn ancestors(&self, i: usize) -> Vec<usize> {
         let mut out = Vec::new();
+        let mut seen = vec![false; self.packs.len()];
         let mut stack: Vec<usize> = self.packs[i]
             .extends
             .iter()
             .filter_map(|p| self.index.get(p).copied())
             .collect();
         while let Some(a) = stack.pop() {
-            if !out.contains(&a) {
+            if !std::mem::replace(&mut seen[a], true) {
                 out.push(a);
                 stack.extend(
                     self.packs[a]

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# xxgk against the tools a writer would otherwise use, on the same corpus, in
+# one run on this machine (docs/PERFORMANCE.md, "Against the peers"):
+#   AutoCorrect (PyPI autocorrect-py, its Rust core; plain-text and Markdown mode),
+#   zhlint and lint-md (npm).
+# The corpus is ../shared/corpus/{seeds,peer}/*.txt, read at run time.
+# Everything is installed into a temporary folder (or $XXGK_PEERS_DIR, kept
+# for the next run); nothing of the peers is committed.
+#
+# Throughput is bytes per CPU second (user + system), on one core, so other
+# load on a shared machine does not count against a tool. The peers are
+# timed in-process (their library calls only); xxgk is timed as the CLI,
+# `xxgk check --format json` with RAYON_NUM_THREADS=1 on the corpus copied
+# $XXGK_PEERS_COPIES times (default 20), so its figure includes process start,
+# pack loading, reading files and writing JSON. Each tool reads the corpus
+# again and again for at least $XXGK_PEERS_SECONDS CPU seconds (default 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+corpus=("$root"/../shared/corpus/seeds/*.txt "$root"/../shared/corpus/peer/*.txt)
+if ! [ -f "${corpus[0]}" ]; then
+  echo "peers.sh: no corpus at ../shared/corpus" >&2
+  exit 2
+fi
+work=${XXGK_PEERS_DIR:-$(mktemp -d)}
+[ -n "${XXGK_PEERS_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
+copies=${XXGK_PEERS_COPIES:-20}
+seconds=${XXGK_PEERS_SECONDS:-3}
+mkdir -p "$work"
+
+# Versions pinned so figures compare across runs.
+if ! [ -x "$work/venv/bin/python" ]; then
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install -q autocorrect-py==2.14.0
+fi
+if ! [ -d "$work/node_modules/zhlint" ] || ! [ -d "$work/node_modules/@lint-md/core" ]; then
+  (cd "$work" && npm install --no-audit --no-fund --loglevel=error zhlint@0.8.2 @lint-md/cli@2.2.4 >/dev/null)
+fi
+cargo build --release --locked -q
+results="$work/results.jsonl"
+: >"$results"
+
+# --- AutoCorrect, in-process -------------------------------------------------
+"$work/venv/bin/python" - "$seconds" "${corpus[@]}" >>"$results" <<'PY'
+import json, sys, time
+import autocorrect_py as ac
+seconds, files = float(sys.argv[1]), sys.argv[2:]
+texts = [(f, open(f, encoding="utf-8").read()) for f in files]
+for mode, suffix in (("text", "report.txt"), ("markdown", "report.md")):
+    errors, done, findings, start = {}, 0, 0, time.process_time()
+    while True:
+        for name, text in texts:
+            if name in errors:
+                continue
+            try:
+                findings += len(ac.lint_for(text, suffix).lines)
+            except BaseException as e:  # a tool stopping on an input is a result
+                errors[name] = str(e).splitlines()[0][:120]
+                continue
+            done += len(text.encode())
+        elapsed = time.process_time() - start
+        if elapsed >= seconds:
+            break
+    print(json.dumps({"tool": f"AutoCorrect autocorrect-py 2.14.0 lint_for ({mode})", "bytes": done,
+                      "seconds": elapsed, "errors": errors}))
+PY
+
+# --- zhlint and lint-md, in-process -------------------------------------------
+(cd "$work" && node - "$seconds" "${corpus[@]}") >>"$results" <<'JS'
+const fs = require("fs");
+const zhlint = require("zhlint");
+const lintmd = require("@lint-md/core");
+const [seconds, ...files] = process.argv.slice(2);
+const texts = files.map((f) => [f, fs.readFileSync(f, "utf8")]);
+const tools = [
+  ["zhlint 0.8.2 run", (t) => zhlint.run(t).validations.length],
+  ["lint-md @lint-md/core lintMarkdown", (t) => lintmd.lintMarkdown(t, {}, false).lintResult.length],
+];
+for (const [tool, lint] of tools) {
+  const errors = {};
+  let done = 0;
+  const start = process.cpuUsage();
+  let elapsed = 0;
+  for (;;) {
+    for (const [name, text] of texts) {
+      if (name in errors) continue;
+      try {
+        lint(text);
+      } catch (e) {
+        errors[name] = String(e && e.message ? e.message : e).split("\n")[0].slice(0, 120);
+        continue;
+      }
+      done += Buffer.byteLength(text);
+    }
+    const used = process.cpuUsage(start);
+    elapsed = (used.user + used.system) / 1e6;
+    if (elapsed >= Number(seconds)) break;
+  }
+  console.log(JSON.stringify({ tool, bytes: done, seconds: elapsed, errors }));
+}
+JS
+
+# --- xxgk, the CLI on one core ----------------------------------------------------
+rm -rf "$work/xxgk-corpus" && mkdir -p "$work/xxgk-corpus"
+for i in $(seq 1 "$copies"); do
+  mkdir -p "$work/xxgk-corpus/$i" && cp "${corpus[@]}" "$work/xxgk-corpus/$i/"
+done
+python3 - "$seconds" "$root/target/release/xxgk" "$work/xxgk-corpus" "${corpus[@]}" >>"$results" <<'PY'
+import json, os, resource, subprocess, sys
+seconds, xxgk, folder, files = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(folder) for f in fs)
+env = dict(os.environ, RAYON_NUM_THREADS="1")
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+errors, done, start = {}, 0, cpu()
+while True:
+    run = subprocess.run([xxgk, "check", "--no-cache", "--isolated", "--format", "json", folder],
+                         env=env, capture_output=True)
+    if run.returncode not in (0, 1):
+        errors[folder] = run.stderr.decode(errors="replace").splitlines()[0][:120]
+        break
+    done += size
+    elapsed = cpu() - start
+    if elapsed >= seconds:
+        break
+# Any single file that stops xxgk (exit 2 or a crash) is named too.
+for f in files:
+    run = subprocess.run([xxgk, "check", "--no-cache", "--isolated", "--format", "json", f], capture_output=True)
+    if run.returncode not in (0, 1):
+        errors[f] = run.stderr.decode(errors="replace").splitlines()[0][:120]
+version = subprocess.run([xxgk, "--version"], capture_output=True, text=True).stdout.strip()
+print(json.dumps({"tool": f"{version} check, all default packs (CLI, 1 thread)", "bytes": done,
+                  "seconds": elapsed, "errors": errors}))
+PY
+
+# --- xxgk, the library: criterion's check/seeds group (in-process, as the peers) -----
+# Wall time of one thread per call, medians summed over the corpus files.
+cargo bench --bench check -- 'check/seeds' --warm-up-time 1 --measurement-time 2 2>/dev/null |
+  python3 -c '
+import json, re, sys
+units = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+total, files = 0.0, 0
+for line in sys.stdin:
+    m = re.search(r"time:\s+\[\S+ \S+ (\S+) (\S+) \S+ \S+\]", line)
+    if m:
+        total += float(m.group(1)) * units[m.group(2)]
+        files += 1
+size = sum(len(open(f, "rb").read()) for f in sys.argv[1:])
+if files == len(sys.argv) - 1:
+    print(json.dumps({"tool": "xxgk check::check, all default packs (library, criterion medians)",
+                      "bytes": size, "seconds": total, "errors": {}}))
+' "${corpus[@]}" >>"$results"
+
+# --- The table ----------------------------------------------------------------------
+python3 - "$results" "${#corpus[@]}" <<'PY'
+import json, os, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+xxgk = next(r for r in rows if r["tool"].startswith("xxgk") and "CLI" in r["tool"])
+rate = lambda r: r["bytes"] / r["seconds"] / 1e6
+print(f"corpus: {sys.argv[2]} files (../shared/corpus seeds + peer); MB = 10^6 bytes per CPU second, one core")
+library = next((r for r in rows if r["tool"].startswith("xxgk") and "library" in r["tool"]), None)
+print("| tool | MB/s | xxgk CLI ÷ tool | xxgk library ÷ tool | inputs that stop it |")
+print("|---|---:|---:|---:|---|")
+for r in rows:
+    stopped = "; ".join(f"{os.path.basename(f)}: {m}" for f, m in r["errors"].items()) or "none"
+    ratio = lambda x: "—" if x is None or x is r or x["tool"].startswith("xxgk") and r["tool"].startswith("xxgk") else f"{rate(x) / rate(r):.1f}×"
+    print(f"| {r['tool']} | {rate(r):.2f} | {ratio(xxgk)} | {ratio(library)} | {stopped} |")
+PY
