@@ -258,3 +258,45 @@ pub fn section_roles(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::PackSet;
+
+    /// A rule that panics half-way loses the findings it made before the
+    /// panic, is listed with the panic's message, and the next rule runs.
+    #[test]
+    fn a_panicking_rule_is_isolated() {
+        let packs = PackSet::embedded();
+        let mut rules = packs.all_rules();
+        let (Some(first), Some(second)) = (rules.next(), rules.next()) else {
+            panic!("the embedded packs have rules");
+        };
+        let finding = |rule: &CompiledRule, at: usize| Diagnostic {
+            rule: rule.info.clone(),
+            severity: rule.info.severity,
+            message: "发现".to_owned(),
+            range: at..at + 1,
+            related: Vec::new(),
+            fix: None,
+        };
+        let (mut diagnostics, mut failures) = (Vec::new(), Vec::new());
+        run_guarded(first, &mut diagnostics, &mut failures, |out| {
+            out.push(finding(first, 0));
+            panic!("规则内部错误");
+        });
+        run_guarded(second, &mut diagnostics, &mut failures, |out| {
+            out.push(finding(second, 5));
+        });
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].rule.id, second.info.id);
+        assert_eq!(
+            failures,
+            [RuleFailure {
+                rule: first.info.id.clone(),
+                reason: "规则内部错误".to_owned(),
+            }]
+        );
+    }
+}
