@@ -26,13 +26,14 @@ use std::sync::Arc;
 use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_keys};
 use super::engine::{Plan, run_guarded, sort_findings};
 use super::pattern::Match;
+use super::prose_arithmetic::{BlockClaims, block_claims};
 use super::{CheckOptions, CompiledRule, Context, Kind, Outcome, ReportSummary, RuleFailure, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::pack::PackSet;
 use crate::report::{Block, LiveReport, Report};
 
 /// What a by-block rule keeps from one block (offsets relative to the block).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) enum Part {
     /// A pattern's matches.
     Matches(Vec<Match>),
@@ -42,6 +43,8 @@ pub(super) enum Part {
     Words(Vec<Range<usize>>),
     /// A paragraph's sentences.
     Sentences(Vec<Sentence>),
+    /// The sums, shares and announced count in a block.
+    Claims(BlockClaims),
 }
 
 impl Kind {
@@ -50,7 +53,9 @@ impl Kind {
         match self {
             Kind::Pattern(p) => p.by_blocks(),
             Kind::RequiredText(r) => r.by_blocks(),
-            Kind::DuplicatedWord(_) | Kind::DuplicatedParagraph(_) => true,
+            Kind::DuplicatedWord(_) | Kind::DuplicatedParagraph(_) | Kind::ProseArithmetic(_) => {
+                true
+            }
             // Document-wide: they read the outline, the metadata, runs of
             // blocks (paired marks, tables split by page footers) or the
             // whole text at once (signals' first pass).
@@ -61,8 +66,7 @@ impl Kind {
             | Kind::Signals(_)
             | Kind::Deadline(_)
             | Kind::PairedMarks(_)
-            | Kind::Table(_)
-            | Kind::ProseArithmetic(_) => false,
+            | Kind::Table(_) => false,
         }
     }
 
@@ -79,6 +83,7 @@ impl Kind {
             Kind::RequiredText(r) => r.block_found(text, block).then_some(Part::Found),
             Kind::DuplicatedWord(w) => w.block_words(text, block, chars).map(Part::Words),
             Kind::DuplicatedParagraph(_) => block_sentences(text, block).map(Part::Sentences),
+            Kind::ProseArithmetic(_) => block_claims(text, block).map(Part::Claims),
             _ => None,
         }
     }
@@ -118,6 +123,14 @@ impl Kind {
                     _ => None,
                 }),
                 &tally.keys,
+            ),
+            Kind::ProseArithmetic(p) => p.finish(
+                cx,
+                sink,
+                parts.iter().filter_map(|(b, part)| match part {
+                    Part::Claims(c) => Some((*b, c)),
+                    _ => None,
+                }),
             ),
             _ => {}
         }
@@ -459,6 +472,39 @@ mod tests {
         assert_eq!(live.report().blocks.len(), before);
         assert_eq!(live.parts[..10], first_parts[..]);
         live_equals_fresh(&live, "one edit");
+    }
+
+    /// Prose arithmetic keeps each block's claims; an announced count is
+    /// checked against the outline after an edit elsewhere changes it.
+    #[test]
+    fn prose_arithmetic_follows_edits_to_other_blocks() {
+        let text = REPORT.replace(
+            "一、总体情况\n",
+            "一、总体情况\n本年主要开展了以下3方面工作。全年共公开10条，其中概况类3条、政策类4条。\n",
+        );
+        let mut live = new_live(&text);
+        let ids = |live: &LiveCheck| {
+            live.diagnostics()
+                .iter()
+                .filter(|d| d.rule.id.ends_with("prose-arithmetic"))
+                .map(|d| live.text()[d.range.clone()].to_owned())
+                .collect::<Vec<_>>()
+        };
+        // Two sub-sections follow, not three; 3 + 4 is not 10.
+        assert_eq!(ids(&live), ["以下3方面", "10"]);
+        live_equals_fresh(&live, "open");
+        let at = live.text().find("（二）依申请公开").unwrap_or(0);
+        live.edit(at..at, "（三）新的小节\n")
+            .expect("embedded packs");
+        assert_eq!(ids(&live), ["10"]);
+        live_equals_fresh(&live, "a third sub-section");
+        let at = live
+            .text()
+            .find("政策类4条")
+            .map_or(0, |i| i + "政策类".len());
+        live.edit(at..at + 1, "7").expect("embedded packs");
+        assert!(ids(&live).is_empty());
+        live_equals_fresh(&live, "the parts add up");
     }
 
     /// 1,000 seeded random edits on a realistic report (a seed report when
