@@ -27,6 +27,7 @@ use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_ke
 use super::engine::{Plan, run_guarded, sort_findings};
 use super::pattern::Match;
 use super::prose_arithmetic::{BlockClaims, block_claims};
+use super::signals::SignalHit;
 use super::{CheckOptions, CompiledRule, Context, Kind, Outcome, ReportSummary, RuleFailure, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::pack::PackSet;
@@ -45,6 +46,8 @@ pub(super) enum Part {
     Sentences(Vec<Sentence>),
     /// The sums, shares and announced count in a block.
     Claims(BlockClaims),
+    /// Where signals meet.
+    Signals(SignalHit),
 }
 
 impl Kind {
@@ -53,17 +56,16 @@ impl Kind {
         match self {
             Kind::Pattern(p) => p.by_blocks(),
             Kind::RequiredText(r) => r.by_blocks(),
+            Kind::Signals(s) => s.by_blocks(),
             Kind::DuplicatedWord(_) | Kind::DuplicatedParagraph(_) | Kind::ProseArithmetic(_) => {
                 true
             }
-            // Document-wide: they read the outline, the metadata, runs of
-            // blocks (paired marks, tables split by page footers) or the
-            // whole text at once (signals' first pass).
+            // Document-wide: they read the outline, the metadata or runs of
+            // blocks (paired marks, tables split by page footers).
             Kind::RequiredSections(_)
             | Kind::HeadingNumbering(_)
             | Kind::EmptySection(_)
             | Kind::Metadata(_)
-            | Kind::Signals(_)
             | Kind::Deadline(_)
             | Kind::PairedMarks(_)
             | Kind::Table(_) => false,
@@ -84,6 +86,7 @@ impl Kind {
             Kind::DuplicatedWord(w) => w.block_words(text, block, chars).map(Part::Words),
             Kind::DuplicatedParagraph(_) => block_sentences(text, block).map(Part::Sentences),
             Kind::ProseArithmetic(_) => block_claims(text, block).map(Part::Claims),
+            Kind::Signals(s) => s.block_hit(text, block).map(Part::Signals),
             _ => None,
         }
     }
@@ -123,6 +126,14 @@ impl Kind {
                     _ => None,
                 }),
                 &tally.keys,
+            ),
+            Kind::Signals(s) => s.finish(
+                cx,
+                sink,
+                parts.iter().filter_map(|(b, part)| match part {
+                    Part::Signals(hit) => Some((*b, hit)),
+                    _ => None,
+                }),
             ),
             Kind::ProseArithmetic(p) => p.finish(
                 cx,
@@ -304,8 +315,8 @@ impl LiveCheck {
         }
     }
 
-    /// Every block's parts. Pattern rules find the blocks that can match
-    /// with one search of the whole text, as `check` does.
+    /// Every block's parts. Pattern and signals rules find the blocks that
+    /// can match with one search of the whole text, as `check` does.
     fn all_parts(&self) -> Vec<Vec<(usize, Part)>> {
         let report = self.live.report();
         let mut parts: Vec<Vec<(usize, Part)>> = vec![Vec::new(); report.blocks.len()];
@@ -322,6 +333,13 @@ impl LiveCheck {
                     for b in p.candidate_blocks(&cx) {
                         if let Some(m) = p.block_matches(&self.text, &report.blocks[b]) {
                             parts[b].push((i, Part::Matches(m)));
+                        }
+                    }
+                }
+                Kind::Signals(s) => {
+                    for (b, block) in s.candidate_blocks(&cx) {
+                        if let Some(hit) = s.block_hit(&self.text, block) {
+                            parts[b].push((i, Part::Signals(hit)));
                         }
                     }
                 }
@@ -505,6 +523,36 @@ mod tests {
         live.edit(at..at + 1, "7").expect("embedded packs");
         assert!(ids(&live).is_empty());
         live_equals_fresh(&live, "the parts add up");
+    }
+
+    /// Signals are scored per block: a block that gains a second signal is a
+    /// finding, in CRLF text too, and a report with none stays silent.
+    #[test]
+    fn signals_follow_edits_block_by_block() {
+        for newline in ["\n", "\r\n"] {
+            let text = REPORT
+                .replace(
+                    "本年新收申请20件。\n",
+                    "本年新收申请20件。\n学习《手机彩票重点领域清单》。\n",
+                )
+                .replace('\n', newline);
+            let mut live = new_live(&text);
+            let spam = |live: &LiveCheck| {
+                live.diagnostics()
+                    .iter()
+                    .filter(|d| d.rule.id.ends_with("spam-injection"))
+                    .map(|d| live.text()[d.range.clone()].to_owned())
+                    .collect::<Vec<_>>()
+            };
+            assert!(spam(&live).is_empty(), "{newline:?}");
+            let at = live.text().find("彩票重点").map_or(0, |i| i + "彩票".len());
+            live.edit(at..at, "网").expect("embedded packs");
+            assert_eq!(spam(&live), ["彩票网"], "{newline:?}");
+            live_equals_fresh(&live, "a site name");
+            live.edit(at..at + "网".len(), "").expect("embedded packs");
+            assert!(spam(&live).is_empty(), "{newline:?}");
+            live_equals_fresh(&live, "the site name removed");
+        }
     }
 
     /// 1,000 seeded random edits on a realistic report (a seed report when
