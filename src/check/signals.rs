@@ -292,6 +292,19 @@ signals = [
         assert!(check_rule(RULE, text).is_empty());
     }
 
+    /// `$` is a line end in CRLF text too, in the block and in the whole
+    /// text alike (the whole-text pass must not hide a block's signal).
+    #[test]
+    fn line_end_anchors_see_crlf() {
+        let rule = RULE.replace("'彩票|博彩'", "'彩票$'");
+        for text in ["出售彩票网站的彩票\n", "出售彩票网站的彩票\r\n"] {
+            let found = check_rule(&rule, text);
+            assert_eq!(found.len(), 1, "{text:?}");
+        }
+        // Not a line end: one signal, silent.
+        assert!(check_rule(&rule, "出售彩票网站的彩票。\r\n").is_empty());
+    }
+
     #[test]
     fn a_threshold_one_signal_reaches_is_refused() {
         let pack = format!(
