@@ -26,13 +26,15 @@ use std::sync::Arc;
 use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_keys};
 use super::engine::{Plan, run_guarded, sort_findings};
 use super::pattern::Match;
+use super::prose_arithmetic::{BlockClaims, block_claims};
+use super::signals::SignalHit;
 use super::{CheckOptions, CompiledRule, Context, Kind, Outcome, ReportSummary, RuleFailure, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::pack::PackSet;
 use crate::report::{Block, LiveReport, Report};
 
 /// What a by-block rule keeps from one block (offsets relative to the block).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) enum Part {
     /// A pattern's matches.
     Matches(Vec<Match>),
@@ -42,6 +44,10 @@ pub(super) enum Part {
     Words(Vec<Range<usize>>),
     /// A paragraph's sentences.
     Sentences(Vec<Sentence>),
+    /// The sums, shares and announced count in a block.
+    Claims(BlockClaims),
+    /// Where signals meet.
+    Signals(SignalHit),
 }
 
 impl Kind {
@@ -50,19 +56,19 @@ impl Kind {
         match self {
             Kind::Pattern(p) => p.by_blocks(),
             Kind::RequiredText(r) => r.by_blocks(),
-            Kind::DuplicatedWord(_) | Kind::DuplicatedParagraph(_) => true,
-            // Document-wide: they read the outline, the metadata, runs of
-            // blocks (paired marks, tables split by page footers) or the
-            // whole text at once (signals' first pass).
+            Kind::Signals(s) => s.by_blocks(),
+            Kind::DuplicatedWord(_) | Kind::DuplicatedParagraph(_) | Kind::ProseArithmetic(_) => {
+                true
+            }
+            // Document-wide: they read the outline, the metadata or runs of
+            // blocks (paired marks, tables split by page footers).
             Kind::RequiredSections(_)
             | Kind::HeadingNumbering(_)
             | Kind::EmptySection(_)
             | Kind::Metadata(_)
-            | Kind::Signals(_)
             | Kind::Deadline(_)
             | Kind::PairedMarks(_)
-            | Kind::Table(_)
-            | Kind::ProseArithmetic(_) => false,
+            | Kind::Table(_) => false,
         }
     }
 
@@ -79,6 +85,8 @@ impl Kind {
             Kind::RequiredText(r) => r.block_found(text, block).then_some(Part::Found),
             Kind::DuplicatedWord(w) => w.block_words(text, block, chars).map(Part::Words),
             Kind::DuplicatedParagraph(_) => block_sentences(text, block).map(Part::Sentences),
+            Kind::ProseArithmetic(_) => block_claims(text, block).map(Part::Claims),
+            Kind::Signals(s) => s.block_hit(text, block).map(Part::Signals),
             _ => None,
         }
     }
@@ -118,6 +126,22 @@ impl Kind {
                     _ => None,
                 }),
                 &tally.keys,
+            ),
+            Kind::Signals(s) => s.finish(
+                cx,
+                sink,
+                parts.iter().filter_map(|(b, part)| match part {
+                    Part::Signals(hit) => Some((*b, hit)),
+                    _ => None,
+                }),
+            ),
+            Kind::ProseArithmetic(p) => p.finish(
+                cx,
+                sink,
+                parts.iter().filter_map(|(b, part)| match part {
+                    Part::Claims(c) => Some((*b, c)),
+                    _ => None,
+                }),
             ),
             _ => {}
         }
@@ -291,8 +315,8 @@ impl LiveCheck {
         }
     }
 
-    /// Every block's parts. Pattern rules find the blocks that can match
-    /// with one search of the whole text, as `check` does.
+    /// Every block's parts. Pattern and signals rules find the blocks that
+    /// can match with one search of the whole text, as `check` does.
     fn all_parts(&self) -> Vec<Vec<(usize, Part)>> {
         let report = self.live.report();
         let mut parts: Vec<Vec<(usize, Part)>> = vec![Vec::new(); report.blocks.len()];
@@ -309,6 +333,13 @@ impl LiveCheck {
                     for b in p.candidate_blocks(&cx) {
                         if let Some(m) = p.block_matches(&self.text, &report.blocks[b]) {
                             parts[b].push((i, Part::Matches(m)));
+                        }
+                    }
+                }
+                Kind::Signals(s) => {
+                    for (b, block) in s.candidate_blocks(&cx) {
+                        if let Some(hit) = s.block_hit(&self.text, block) {
+                            parts[b].push((i, Part::Signals(hit)));
                         }
                     }
                 }
@@ -459,6 +490,69 @@ mod tests {
         assert_eq!(live.report().blocks.len(), before);
         assert_eq!(live.parts[..10], first_parts[..]);
         live_equals_fresh(&live, "one edit");
+    }
+
+    /// Prose arithmetic keeps each block's claims; an announced count is
+    /// checked against the outline after an edit elsewhere changes it.
+    #[test]
+    fn prose_arithmetic_follows_edits_to_other_blocks() {
+        let text = REPORT.replace(
+            "一、总体情况\n",
+            "一、总体情况\n本年主要开展了以下3方面工作。全年共公开10条，其中概况类3条、政策类4条。\n",
+        );
+        let mut live = new_live(&text);
+        let ids = |live: &LiveCheck| {
+            live.diagnostics()
+                .iter()
+                .filter(|d| d.rule.id.ends_with("prose-arithmetic"))
+                .map(|d| live.text()[d.range.clone()].to_owned())
+                .collect::<Vec<_>>()
+        };
+        // Two sub-sections follow, not three; 3 + 4 is not 10.
+        assert_eq!(ids(&live), ["以下3方面", "10"]);
+        live_equals_fresh(&live, "open");
+        let at = live.text().find("（二）依申请公开").unwrap_or(0);
+        live.edit(at..at, "（三）新的小节\n")
+            .expect("embedded packs");
+        assert_eq!(ids(&live), ["10"]);
+        live_equals_fresh(&live, "a third sub-section");
+        let at = live
+            .text()
+            .find("政策类4条")
+            .map_or(0, |i| i + "政策类".len());
+        live.edit(at..at + 1, "7").expect("embedded packs");
+        assert!(ids(&live).is_empty());
+        live_equals_fresh(&live, "the parts add up");
+    }
+
+    /// Signals are scored per block: a block that gains a second signal is a
+    /// finding, in CRLF text too, and a report with none stays silent.
+    #[test]
+    fn signals_follow_edits_block_by_block() {
+        for newline in ["\n", "\r\n"] {
+            let text = REPORT
+                .replace(
+                    "本年新收申请20件。\n",
+                    "本年新收申请20件。\n学习《手机彩票重点领域清单》。\n",
+                )
+                .replace('\n', newline);
+            let mut live = new_live(&text);
+            let spam = |live: &LiveCheck| {
+                live.diagnostics()
+                    .iter()
+                    .filter(|d| d.rule.id.ends_with("spam-injection"))
+                    .map(|d| live.text()[d.range.clone()].to_owned())
+                    .collect::<Vec<_>>()
+            };
+            assert!(spam(&live).is_empty(), "{newline:?}");
+            let at = live.text().find("彩票重点").map_or(0, |i| i + "彩票".len());
+            live.edit(at..at, "网").expect("embedded packs");
+            assert_eq!(spam(&live), ["彩票网"], "{newline:?}");
+            live_equals_fresh(&live, "a site name");
+            live.edit(at..at + "网".len(), "").expect("embedded packs");
+            assert!(spam(&live).is_empty(), "{newline:?}");
+            live_equals_fresh(&live, "the site name removed");
+        }
     }
 
     /// 1,000 seeded random edits on a realistic report (a seed report when

@@ -481,7 +481,7 @@ fn flag_groups(matcher: &Regex) -> Vec<usize> {
 
 /// Whether a regex asserts the start or end of the whole text (`\A`, `\z`).
 /// A pattern that does not parse here compiled anyway: assume the worst.
-fn uses_text_anchors(re: &Regex) -> bool {
+pub(super) fn uses_text_anchors(re: &Regex) -> bool {
     use regex_syntax::hir::Look;
     regex_syntax::parse(re.as_str()).map_or(true, |hir| {
         let looks = hir.properties().look_set();

@@ -14,13 +14,14 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use memchr::memmem;
 use regex::Regex;
 
 use super::table::{fill, format_number};
 use super::{Context, Sink};
 use crate::diagnostic::Related;
 use crate::pack::schema::RuleSpec;
-use crate::report::{BlockKind, Section};
+use crate::report::{Block, BlockKind, Section};
 use crate::tables::{Value, parse_value};
 use crate::text::parse_chinese_number;
 
@@ -97,170 +98,287 @@ impl ProseArithmetic {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        for (i, block) in cx.report.blocks.iter().enumerate() {
-            let text = cx.slice(&block.range);
-            match block.kind {
-                BlockKind::Paragraph => {
-                    self.check_sums(text, block.range.start, sink);
-                    self.check_count(cx, i, text, block.range.start, sink);
-                }
-                // A numbered line that runs on into its body text
-                // (`2、主动公开信息分类。…共298条…`).
-                BlockKind::Heading(_) => self.check_sums(text, block.range.start, sink),
-                _ => {}
-            }
-        }
+        let claims: Vec<(usize, BlockClaims)> = cx
+            .report
+            .blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(b, block)| Some((b, block_claims(cx.text, block)?)))
+            .collect();
+        self.finish(cx, sink, claims.iter().map(|(b, c)| (*b, c)));
     }
 
-    fn check_sums(&self, text: &str, base: usize, sink: &mut Sink) {
-        let at = |r: Range<usize>| base + r.start..base + r.end;
-        for total in TOTAL.captures_iter(text) {
-            let (Some(whole), Some(figure), Some(unit)) =
-                (total.get(0), total.get(1), total.get(3))
-            else {
+    /// The findings from the claims of each block (in document order): the
+    /// sums and shares that disagree, and each announced count checked
+    /// against the outline as it is now.
+    pub(super) fn finish<'c>(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        claims: impl Iterator<Item = (usize, &'c BlockClaims)>,
+    ) {
+        for (b, claims) in claims {
+            let Some(block) = cx.report.blocks.get(b) else {
                 continue;
             };
-            // Approximate or running totals: a word to that effect in the
-            // clause before the figure.
-            let clause = text[..figure.start()]
-                .rsplit(['。', '；', ';', '，', ','])
-                .next()
-                .unwrap_or_default();
-            let clause: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
-            if total.get(2).is_some() || NOT_EXACT.iter().any(|w| clause.contains(w)) {
-                continue;
-            }
-            let Some(total_value) = number(figure.as_str()) else {
-                continue;
-            };
-            let Some(start) = LIST_START.find(&text[whole.end()..]) else {
-                continue;
-            };
-            let list_from = whole.end() + start.end();
-            // The list ends with its sentence. A `；` separates parts, unless
-            // what follows is another statement (a new total).
-            let sentence_end = text[list_from..]
-                .find('。')
-                .map_or(text.len(), |i| list_from + i);
-            let mut list_to = list_from;
-            for segment in text[list_from..sentence_end].split_inclusive(['；', ';']) {
-                if list_to > list_from && ["共", "合计", "总计"].iter().any(|w| segment.contains(w))
-                {
-                    break;
+            let base = block.range.start;
+            let at = |r: &Range<usize>| base + r.start..base + r.end;
+            for mismatch in &claims.mismatches {
+                match mismatch {
+                    Mismatch::Sum {
+                        total,
+                        total_text,
+                        sum,
+                        parts,
+                    } => {
+                        let parts_text: Vec<&str> = parts.iter().map(|p| p.1.as_str()).collect();
+                        let message = sink.message(&[
+                            ("total", total_text),
+                            ("sum", sum),
+                            ("parts", &parts_text.join(" + ")),
+                        ]);
+                        let related = parts
+                            .iter()
+                            .map(|(range, value)| Related {
+                                range: at(range),
+                                message: format!("分项 {value}"),
+                            })
+                            .collect();
+                        sink.report(at(total), message, related, None);
+                    }
+                    Mismatch::Share {
+                        stated,
+                        stated_text,
+                        computed,
+                        total,
+                        total_value,
+                    } => {
+                        let message = fill(
+                            &self.share_message,
+                            &[("stated", stated_text), ("computed", computed)],
+                        );
+                        let related = vec![Related {
+                            range: at(total),
+                            message: format!("总数 {total_value}"),
+                        }];
+                        sink.report(at(stated), message, related, None);
+                    }
                 }
-                list_to += segment.len();
             }
-            let list_to = list_to.min(sentence_end);
-            let list = &text[list_from..list_to];
-            // Hard-wrapped lines may split a word (`包\n括`).
-            let flat: String = list.chars().filter(|c| !c.is_whitespace()).collect();
-            if PARTIAL.iter().any(|w| flat.contains(w)) || flat.contains("其中") {
-                continue;
-            }
-            let parts: Vec<_> = PART
-                .captures_iter(list)
-                .filter(|c| c.get(3).is_some_and(|u| u.as_str() == unit.as_str()))
-                .collect();
-            if parts.len() < 2 || parts.iter().any(|p| p.get(2).is_some()) {
-                continue;
-            }
-            let mut values = Vec::with_capacity(parts.len());
-            for p in &parts {
-                let (Some(m), Some(n)) = (p.get(1), p.get(1).and_then(|m| number(m.as_str())))
-                else {
-                    continue;
-                };
-                values.push((
-                    n,
-                    list_from + m.start()..list_from + m.end(),
-                    p.get(0).map_or(0, |w| list_from + w.end()),
-                ));
-            }
-            let sum: f64 = values.iter().map(|v| v.0).sum();
-            if (sum - total_value).abs() > 1e-6 {
-                let parts_text: Vec<String> = values.iter().map(|v| format_number(v.0)).collect();
-                let message = sink.message(&[
-                    ("total", &format!("{}{}", figure.as_str(), unit.as_str())),
-                    ("sum", &format_number(sum)),
-                    ("parts", &parts_text.join(" + ")),
-                ]);
-                let related = values
-                    .iter()
-                    .map(|v| Related {
-                        range: at(v.1.clone()),
-                        message: format!("分项 {}", format_number(v.0)),
-                    })
-                    .collect();
-                sink.report(at(figure.range()), message, related, None);
-                continue;
-            }
-            // Shares stated after each part, before the next one.
-            for (k, (value, _, end)) in values.iter().enumerate() {
-                let next = values.get(k + 1).map_or(list_to, |v| v.1.start);
-                let Some(gap) = text.get(*end..next) else {
-                    continue;
-                };
-                let Some(p) = PERCENT.captures(gap) else {
-                    continue;
-                };
-                let Some(stated) = p.get(1) else { continue };
-                let Some(stated_value) = number(stated.as_str()) else {
-                    continue;
-                };
-                if total_value == 0.0 {
-                    continue;
-                }
-                let computed = value / total_value * 100.0;
-                let step = 10f64.powi(-decimals(stated.as_str()));
-                if (computed - stated_value).abs() >= step {
-                    let d = decimals(stated.as_str()).max(1) as usize;
-                    let message = fill(
-                        &self.share_message,
-                        &[
-                            ("stated", &format!("{}%", stated.as_str())),
-                            ("computed", &format!("{computed:.d$}%")),
-                        ],
-                    );
-                    let related = vec![Related {
-                        range: at(figure.range()),
-                        message: format!("总数 {}", format_number(total_value)),
-                    }];
-                    let range = end + stated.start()..end + stated.end();
-                    sink.report(at(range), message, related, None);
-                }
+            if let Some(announced) = &claims.announced {
+                self.check_count(cx, b, announced, base, sink);
             }
         }
     }
 
     /// `以下6方面工作` against the sub-sections that follow in its section.
-    fn check_count(&self, cx: &Context, block: usize, text: &str, base: usize, sink: &mut Sink) {
-        let Some(caps) = ANNOUNCED.captures(text) else {
-            return;
-        };
-        let (Some(whole), Some(n)) = (caps.get(0), caps.get(1)) else {
-            return;
-        };
-        let Some(stated) = number(n.as_str()) else {
-            return;
-        };
+    fn check_count(
+        &self,
+        cx: &Context,
+        block: usize,
+        announced: &Announced,
+        base: usize,
+        sink: &mut Sink,
+    ) {
         let following = following_sections(&cx.report.outline, block);
-        if following == 0 || (following as f64 - stated).abs() < 0.5 {
+        if following == 0 || (following as f64 - announced.stated).abs() < 0.5 {
             return;
         }
+        let range = base + announced.range.start..base + announced.range.end;
         let message = fill(
             &self.count_message,
             &[
-                ("stated", whole.as_str()),
+                ("stated", cx.slice(&range)),
                 ("count", &following.to_string()),
             ],
         );
-        sink.report(
-            base + whole.start()..base + whole.end(),
-            message,
-            Vec::new(),
-            None,
-        );
+        sink.report(range, message, Vec::new(), None);
     }
+}
+
+/// What the rule finds in one block, whatever the rest of the report says
+/// (offsets relative to the block).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct BlockClaims {
+    /// Sums and shares that disagree (they are paragraph-local).
+    mismatches: Vec<Mismatch>,
+    /// A count the block announces (`以下6方面`), checked against the outline
+    /// when findings are made.
+    announced: Option<Announced>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Mismatch {
+    /// The parts do not add up to the total: the total's figure, the total
+    /// as written with its unit, the parts' sum, each part's figure and value.
+    Sum {
+        total: Range<usize>,
+        total_text: String,
+        sum: String,
+        parts: Vec<(Range<usize>, String)>,
+    },
+    /// A share stated after a part is not the part's share of the total.
+    Share {
+        stated: Range<usize>,
+        stated_text: String,
+        computed: String,
+        total: Range<usize>,
+        total_value: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Announced {
+    range: Range<usize>,
+    stated: f64,
+}
+
+/// The claims of one block; `None` when it has none. Sums need a `其中` and
+/// counts a `以下`: most blocks have neither and are skipped at once.
+pub(super) fn block_claims(text: &str, block: &Block) -> Option<BlockClaims> {
+    let is_paragraph = match block.kind {
+        BlockKind::Paragraph => true,
+        // A numbered line that runs on into its body text
+        // (`2、主动公开信息分类。…共298条…`).
+        BlockKind::Heading(_) => false,
+        _ => return None,
+    };
+    let text = text.get(block.range.clone())?;
+    let bytes = text.as_bytes();
+    let mismatches = if memmem::find(bytes, "其中".as_bytes()).is_some() {
+        sum_mismatches(text)
+    } else {
+        Vec::new()
+    };
+    let announced = if is_paragraph && memmem::find(bytes, "以下".as_bytes()).is_some() {
+        announced_count(text)
+    } else {
+        None
+    };
+    (!mismatches.is_empty() || announced.is_some()).then_some(BlockClaims {
+        mismatches,
+        announced,
+    })
+}
+
+/// The totals followed by a `其中` list in `text` whose parts do not add up,
+/// or whose stated shares are wrong.
+fn sum_mismatches(text: &str) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    for total in TOTAL.captures_iter(text) {
+        let (Some(whole), Some(figure), Some(unit)) = (total.get(0), total.get(1), total.get(3))
+        else {
+            continue;
+        };
+        // Approximate or running totals: a word to that effect in the
+        // clause before the figure.
+        let clause = text[..figure.start()]
+            .rsplit(['。', '；', ';', '，', ','])
+            .next()
+            .unwrap_or_default();
+        let clause: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
+        if total.get(2).is_some() || NOT_EXACT.iter().any(|w| clause.contains(w)) {
+            continue;
+        }
+        let Some(total_value) = number(figure.as_str()) else {
+            continue;
+        };
+        let Some(start) = LIST_START.find(&text[whole.end()..]) else {
+            continue;
+        };
+        let list_from = whole.end() + start.end();
+        // The list ends with its sentence. A `；` separates parts, unless
+        // what follows is another statement (a new total).
+        let sentence_end = text[list_from..]
+            .find('。')
+            .map_or(text.len(), |i| list_from + i);
+        let mut list_to = list_from;
+        for segment in text[list_from..sentence_end].split_inclusive(['；', ';']) {
+            if list_to > list_from && ["共", "合计", "总计"].iter().any(|w| segment.contains(w))
+            {
+                break;
+            }
+            list_to += segment.len();
+        }
+        let list_to = list_to.min(sentence_end);
+        let list = &text[list_from..list_to];
+        // Hard-wrapped lines may split a word (`包\n括`).
+        let flat: String = list.chars().filter(|c| !c.is_whitespace()).collect();
+        if PARTIAL.iter().any(|w| flat.contains(w)) || flat.contains("其中") {
+            continue;
+        }
+        let parts: Vec<_> = PART
+            .captures_iter(list)
+            .filter(|c| c.get(3).is_some_and(|u| u.as_str() == unit.as_str()))
+            .collect();
+        if parts.len() < 2 || parts.iter().any(|p| p.get(2).is_some()) {
+            continue;
+        }
+        let mut values = Vec::with_capacity(parts.len());
+        for p in &parts {
+            let (Some(m), Some(n)) = (p.get(1), p.get(1).and_then(|m| number(m.as_str()))) else {
+                continue;
+            };
+            values.push((
+                n,
+                list_from + m.start()..list_from + m.end(),
+                p.get(0).map_or(0, |w| list_from + w.end()),
+            ));
+        }
+        let sum: f64 = values.iter().map(|v| v.0).sum();
+        if (sum - total_value).abs() > 1e-6 {
+            out.push(Mismatch::Sum {
+                total: figure.range(),
+                total_text: format!("{}{}", figure.as_str(), unit.as_str()),
+                sum: format_number(sum),
+                parts: values
+                    .iter()
+                    .map(|v| (v.1.clone(), format_number(v.0)))
+                    .collect(),
+            });
+            continue;
+        }
+        // Shares stated after each part, before the next one.
+        for (k, (value, _, end)) in values.iter().enumerate() {
+            let next = values.get(k + 1).map_or(list_to, |v| v.1.start);
+            let Some(gap) = text.get(*end..next) else {
+                continue;
+            };
+            let Some(p) = PERCENT.captures(gap) else {
+                continue;
+            };
+            let Some(stated) = p.get(1) else { continue };
+            let Some(stated_value) = number(stated.as_str()) else {
+                continue;
+            };
+            if total_value == 0.0 {
+                continue;
+            }
+            let computed = value / total_value * 100.0;
+            let step = 10f64.powi(-decimals(stated.as_str()));
+            if (computed - stated_value).abs() >= step {
+                let d = decimals(stated.as_str()).max(1) as usize;
+                out.push(Mismatch::Share {
+                    stated: end + stated.start()..end + stated.end(),
+                    stated_text: format!("{}%", stated.as_str()),
+                    computed: format!("{computed:.d$}%"),
+                    total: figure.range(),
+                    total_value: format_number(total_value),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The count `text` announces (`以下6方面`), if it states one.
+fn announced_count(text: &str) -> Option<Announced> {
+    let caps = ANNOUNCED.captures(text)?;
+    let (whole, n) = (caps.get(0)?, caps.get(1)?);
+    Some(Announced {
+        range: whole.range(),
+        stated: number(n.as_str())?,
+    })
 }
 
 /// How many sub-sections of the innermost section holding `block` start

@@ -13,10 +13,11 @@ use std::ops::Range;
 
 use regex::{Regex, RegexSet};
 
-use super::pattern::scope_ranges;
+use super::pattern::{in_rule_scope, uses_text_anchors};
 use super::{Context, Sink};
 use crate::pack::schema::{RuleSpec, Scope};
 use crate::pack::{PackError, PackSource};
+use crate::report::{Block, BlockKind};
 
 #[derive(Clone, Debug)]
 pub struct Signals {
@@ -25,6 +26,9 @@ pub struct Signals {
     set: RegexSet,
     threshold: u32,
     scope: Scope,
+    /// A signal asserts the start or end of the whole text (`\A`, `\z`),
+    /// so a block can show it where the whole text does not.
+    text_anchored: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -52,7 +56,7 @@ impl Signals {
             .iter()
             .map(|s| {
                 let anchored =
-                    toml::Spanned::new(s.pattern.span(), format!("(?m){}", s.pattern.get_ref()));
+                    toml::Spanned::new(s.pattern.span(), format!("(?Rm){}", s.pattern.get_ref()));
                 Ok(Signal {
                     name: s.name.clone(),
                     matcher: super::compile_regex(src, &anchored, "signals 中的 pattern ")?,
@@ -80,6 +84,7 @@ impl Signals {
             )
         })?;
         Ok(Signals {
+            text_anchored: signals.iter().any(|s| uses_text_anchors(&s.matcher)),
             signals,
             set,
             threshold,
@@ -95,43 +100,112 @@ impl Signals {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        // Most reports show no signal at all: one pass over the text says so.
-        if self.score(cx.text).0 < self.threshold {
+        if self.scope == Scope::Title {
+            if let Some(title) = &cx.report.meta.title
+                && let Some(hit) = self.hit(cx.slice(title))
+            {
+                self.report(cx, sink, title.start, &hit);
+            }
             return;
         }
-        for range in scope_ranges(cx, self.scope, None) {
-            let block = cx.slice(&range);
-            let (score, which) = self.score(block);
-            if score < self.threshold {
-                continue;
+        let hits: Vec<(usize, SignalHit)> = self
+            .candidate_blocks(cx)
+            .filter_map(|(b, block)| Some((b, self.block_hit(cx.text, block)?)))
+            .collect();
+        self.finish(cx, sink, hits.iter().map(|(b, hit)| (*b, hit)));
+    }
+
+    /// Whether the rule's findings are made block by block (all scopes but
+    /// the title, which is not a block).
+    pub(super) fn by_blocks(&self) -> bool {
+        self.scope != Scope::Title
+    }
+
+    /// The blocks that can reach the threshold. Most reports show no signal
+    /// at all: one pass over the whole text says so. That pass misses no
+    /// block's signal: `^`/`$` see a line break on both sides of a block (CRLF
+    /// mode), only `\A`/`\z` differ, and then every block is searched.
+    pub(super) fn candidate_blocks<'r>(
+        &self,
+        cx: &Context<'r>,
+    ) -> impl Iterator<Item = (usize, &'r Block)> {
+        let none = !self.text_anchored && self.score(cx.text).0 < self.threshold;
+        let blocks = if none { &[][..] } else { &cx.report.blocks[..] };
+        blocks.iter().enumerate()
+    }
+
+    /// Where the signals in one block meet, if they reach the threshold
+    /// (offsets relative to the block).
+    pub(super) fn block_hit(&self, text: &str, block: &Block) -> Option<SignalHit> {
+        if matches!(block.kind, BlockKind::Blank | BlockKind::PageNumber) {
+            return None;
+        }
+        self.hit(text.get(block.range.clone())?)
+    }
+
+    /// The findings from the hits of each block (in document order), in the
+    /// rule's scope.
+    pub(super) fn finish<'h>(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        hits: impl Iterator<Item = (usize, &'h SignalHit)>,
+    ) {
+        for (b, hit) in hits {
+            if in_rule_scope(cx, self.scope, None, b) {
+                self.report(cx, sink, cx.report.blocks[b].range.start, hit);
             }
-            // The matches of each signal present in the block.
-            let present: Vec<(&Signal, Vec<Range<usize>>)> = which
-                .iter()
-                .map(|i| &self.signals[i])
-                .filter_map(|signal| {
-                    let found: Vec<Range<usize>> = signal
-                        .matcher
-                        .captures_iter(block)
-                        .filter_map(|caps| caps.name("m").or_else(|| caps.get(0)))
-                        .filter(|m| !m.is_empty())
-                        .map(|m| range.start + m.start()..range.start + m.end())
-                        .collect();
-                    (!found.is_empty()).then_some((signal, found))
-                })
-                .collect();
-            let Some(at) = where_signals_meet(&present) else {
-                continue;
-            };
-            let names: Vec<&str> = present.iter().map(|(s, _)| s.name.as_str()).collect();
-            let message = sink.message(&[
-                ("match", cx.slice(&at)),
-                ("signals", &names.join("、")),
-                ("score", &score.to_string()),
-            ]);
-            sink.report(at, message, Vec::new(), None);
         }
     }
+
+    fn report(&self, cx: &Context, sink: &mut Sink, base: usize, hit: &SignalHit) {
+        let at = base + hit.at.start..base + hit.at.end;
+        let message = sink.message(&[
+            ("match", cx.slice(&at)),
+            ("signals", &hit.signals),
+            ("score", &hit.score.to_string()),
+        ]);
+        sink.report(at, message, Vec::new(), None);
+    }
+
+    /// Where the signals in `text` meet, if they reach the threshold.
+    fn hit(&self, text: &str) -> Option<SignalHit> {
+        let (score, which) = self.score(text);
+        if score < self.threshold {
+            return None;
+        }
+        // The matches of each signal present.
+        let present: Vec<(&Signal, Vec<Range<usize>>)> = which
+            .iter()
+            .map(|i| &self.signals[i])
+            .filter_map(|signal| {
+                let found: Vec<Range<usize>> = signal
+                    .matcher
+                    .captures_iter(text)
+                    .filter_map(|caps| caps.name("m").or_else(|| caps.get(0)))
+                    .filter(|m| !m.is_empty())
+                    .map(|m| m.range())
+                    .collect();
+                (!found.is_empty()).then_some((signal, found))
+            })
+            .collect();
+        let at = where_signals_meet(&present)?;
+        let names: Vec<&str> = present.iter().map(|(s, _)| s.name.as_str()).collect();
+        Some(SignalHit {
+            at,
+            signals: names.join("、"),
+            score,
+        })
+    }
+}
+
+/// Where a block's signals meet (offsets relative to the block), which
+/// signals and their total weight.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct SignalHit {
+    at: Range<usize>,
+    signals: String,
+    score: u32,
 }
 
 /// Where the signals of a block come together: the match closest to a match
@@ -216,6 +290,19 @@ signals = [
     fn signals_in_different_blocks_do_not_add_up() {
         let text = "本乡有福利彩票销售网点。\n\n详见 example.com 页面。\n";
         assert!(check_rule(RULE, text).is_empty());
+    }
+
+    /// `$` is a line end in CRLF text too, in the block and in the whole
+    /// text alike (the whole-text pass must not hide a block's signal).
+    #[test]
+    fn line_end_anchors_see_crlf() {
+        let rule = RULE.replace("'彩票|博彩'", "'彩票$'");
+        for text in ["出售彩票网站的彩票\n", "出售彩票网站的彩票\r\n"] {
+            let found = check_rule(&rule, text);
+            assert_eq!(found.len(), 1, "{text:?}");
+        }
+        // Not a line end: one signal, silent.
+        assert!(check_rule(&rule, "出售彩票网站的彩票。\r\n").is_empty());
     }
 
     #[test]
