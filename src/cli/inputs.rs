@@ -8,6 +8,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use xxgk::extract::{self, Location};
 use xxgk::text::{SourceEncoding, decode};
@@ -73,6 +74,21 @@ fn kind_of(name: Option<&Path>, bytes: &[u8]) -> Option<SourceKind> {
     }
 }
 
+/// `path` made absolute against the working folder, which is read once per
+/// run (`std::path::absolute` asks the system at every call: two calls per
+/// file were a third of a cached run's system time). Like it, `..` is kept
+/// and symbolic links are not resolved.
+pub fn absolute(path: &Path) -> PathBuf {
+    static WORKING: OnceLock<Option<PathBuf>> = OnceLock::new();
+    if path.is_absolute() {
+        return path.components().collect();
+    }
+    match WORKING.get_or_init(|| std::env::current_dir().ok()) {
+        Some(working) => working.join(path).components().collect(),
+        None => std::path::absolute(path).unwrap_or_else(|_| path.to_owned()),
+    }
+}
+
 pub enum Input {
     File {
         path: PathBuf,
@@ -106,7 +122,7 @@ impl Input {
             .and_then(Path::parent)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::path::absolute(parent).unwrap_or_else(|_| parent.to_owned())
+        absolute(parent)
     }
 
     /// The name that decides how the input is read (stdin's `--stdin-filename`).

@@ -366,7 +366,8 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
         statistics: args.statistics,
         stale_baseline: (json && baseline.is_some()).then_some(stale.as_slice()),
     };
-    let mut out = std::io::stdout().lock();
+    // Standard output is line-buffered (1 KB at a time for compact JSON).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     emit::write(
         &mut out,
         args.format,
@@ -418,10 +419,11 @@ fn folder_of(file: &Path) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    absolute(parent)
+    canonical(parent)
 }
 
-fn absolute(path: &Path) -> PathBuf {
+/// `path` with symbolic links resolved when it exists, else made absolute.
+fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path)
         .or_else(|_| std::path::absolute(path))
         .unwrap_or_else(|_| path.to_owned())
@@ -429,14 +431,14 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// `path` relative to the folder `base` (absolute), with `/`.
 fn relative_to(base: &Path, path: &Path) -> String {
-    baseline::relative_path(base, &absolute(path))
+    baseline::relative_path(base, &canonical(path))
 }
 
 /// The note on stderr listing a baseline's entries that match no finding
 /// (`base`: the baseline's folder; the reports' paths are shown relative to
 /// the working folder).
 fn stale_note(path: &Path, base: &Path, stale: &[&baseline::Entry]) -> String {
-    let here = absolute(Path::new("."));
+    let here = canonical(Path::new("."));
     let mut note = format!(
         "xxgk: 注意：基线 {} 中有 {} 条记录已不再出现（问题已修正，或所在文字已改动）。\n\
          可用 --write-baseline {} 重新生成基线以删去它们（当前的新问题也会一并记入）：",
@@ -472,8 +474,7 @@ fn check_job(
     let file = match (&job.input, slot) {
         (Input::File { path, .. }, Some((_, store))) => store
             .stamp(path)
-            .zip(std::path::absolute(path).ok())
-            .map(|(stamp, absolute)| (absolute.to_string_lossy().into_owned(), stamp)),
+            .map(|stamp| (inputs::absolute(path).to_string_lossy().into_owned(), stamp)),
         _ => None,
     };
     if let (true, Some((slot, store)), Some((path, stamp))) = (by_stamp, slot, &file)
