@@ -17,10 +17,13 @@
 //! `XXGK_SOAK_DOCS` change the defaults of 100,000 and 50.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "../tests/support/lsp_framing.rs"]
+mod lsp_framing;
 
 use serde_json::{Value, json};
 
@@ -208,26 +211,7 @@ fn main() {
         let (published, stdin) = (published.clone(), stdin.clone());
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    match line.trim() {
-                        "" => break,
-                        l => {
-                            if let Some(v) = l.strip_prefix("Content-Length:") {
-                                length = v.trim().parse().unwrap_or(0);
-                            }
-                        }
-                    }
-                }
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
+            while let Some(body) = lsp_framing::read_message(&mut reader) {
                 let Ok(m): Result<Value, _> = serde_json::from_slice(&body) else {
                     continue;
                 };

@@ -1,9 +1,12 @@
 //! `xxgk lsp` driven over stdio as an editor drives it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
+
+#[path = "support/lsp_framing.rs"]
+mod lsp_framing;
 
 use serde_json::{Value, json};
 
@@ -33,25 +36,7 @@ impl Client {
         let (tx, incoming) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
+            while let Some(body) = lsp_framing::read_message(&mut reader) {
                 if let Ok(v) = serde_json::from_slice(&body)
                     && tx.send(v).is_err()
                 {
