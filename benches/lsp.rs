@@ -15,12 +15,12 @@
 //! `cargo bench --bench lsp [latency|isolation|memory]` (all by default).
 
 use std::io::{BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-#[path = "../tests/support/lsp_framing.rs"]
-mod lsp_framing;
+#[path = "../tests/support/lsp_stdio.rs"]
+mod lsp_stdio;
 
 use serde_json::{Value, json};
 
@@ -39,19 +39,11 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_xxgk"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server starts");
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
+        let (child, stdin, stdout) = lsp_stdio::spawn_server();
         let (tx, incoming) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(body) = lsp_framing::read_message(&mut reader) {
+            while let Some(body) = lsp_stdio::read_message(&mut reader) {
                 if let Ok(v) = serde_json::from_slice::<Value>(&body)
                     && tx.send((Instant::now(), v)).is_err()
                 {

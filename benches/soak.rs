@@ -18,12 +18,12 @@
 
 use std::collections::HashMap;
 use std::io::{BufReader, Write};
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::ChildStdin;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-#[path = "../tests/support/lsp_framing.rs"]
-mod lsp_framing;
+#[path = "../tests/support/lsp_stdio.rs"]
+mod lsp_stdio;
 
 use serde_json::{Value, json};
 
@@ -196,22 +196,15 @@ fn main() {
     // A fourth kind: the 2013 report with CRLF line ends.
     texts.push(texts[0].replace('\n', "\r\n"));
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xxgk"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("xxgk lsp starts");
+    let (mut child, stdin, stdout) = lsp_stdio::spawn_server();
     let pid = child.id();
-    let stdin = Arc::new(Mutex::new(child.stdin.take().expect("stdin")));
-    let stdout = child.stdout.take().expect("stdout");
+    let stdin = Arc::new(Mutex::new(stdin));
     let published = Arc::new((Mutex::new(Published::default()), Condvar::new()));
     let reader = {
         let (published, stdin) = (published.clone(), stdin.clone());
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(body) = lsp_framing::read_message(&mut reader) {
+            while let Some(body) = lsp_stdio::read_message(&mut reader) {
                 let Ok(m): Result<Value, _> = serde_json::from_slice(&body) else {
                     continue;
                 };

@@ -1,12 +1,12 @@
 //! `xxgk lsp` driven over stdio as an editor drives it.
 
 use std::io::{BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-#[path = "support/lsp_framing.rs"]
-mod lsp_framing;
+#[path = "support/lsp_stdio.rs"]
+mod lsp_stdio;
 
 use serde_json::{Value, json};
 
@@ -24,19 +24,11 @@ struct Client {
 impl Client {
     /// Starts the server and initializes it with these client capabilities.
     fn start(capabilities: Value) -> (Client, Value) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_xxgk"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server starts");
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
+        let (child, stdin, stdout) = lsp_stdio::spawn_server();
         let (tx, incoming) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(body) = lsp_framing::read_message(&mut reader) {
+            while let Some(body) = lsp_stdio::read_message(&mut reader) {
                 if let Ok(v) = serde_json::from_slice(&body)
                     && tx.send(v).is_err()
                 {
