@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use xxgk::check::{CheckOptions, check};
-use xxgk::pack::{EMBEDDED, PackSet, PackSource};
+use xxgk::pack::{PackSet, PackSource, embedded_sources};
 
 /// A Han character for a number, so every rule's words differ.
 fn han(n: usize) -> char {
@@ -43,13 +43,7 @@ fn big_pack(rules: usize) -> String {
 }
 
 fn sources(extra: Option<&str>) -> Vec<PackSource> {
-    let mut sources: Vec<PackSource> = EMBEDDED
-        .iter()
-        .map(|(origin, text)| PackSource {
-            origin: (*origin).to_owned(),
-            text: (*text).to_owned(),
-        })
-        .collect();
+    let mut sources: Vec<PackSource> = embedded_sources();
     if let Some(text) = extra {
         sources.push(PackSource {
             origin: "big.toml".to_owned(),

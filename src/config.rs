@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::check::{CheckOptions, RuleSetting};
 use crate::diagnostic::Severity;
-use crate::pack::{EMBEDDED, PackSet, PackSource};
+use crate::pack::{PackSet, PackSource, embedded_sources};
 use crate::text::{LineIndex, WideEncoding};
 
 pub const FILE_NAME: &str = "xxgk.toml";
@@ -207,13 +207,7 @@ impl SettingsCache {
             Some(path) => Config::load(path)?,
             None => Config::default(),
         };
-        let mut sources: Vec<PackSource> = EMBEDDED
-            .iter()
-            .map(|(origin, text)| PackSource {
-                origin: (*origin).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
+        let mut sources: Vec<PackSource> = embedded_sources();
         // The same file named twice (in xxgk.toml and with --pack) loads once.
         let mut seen = std::collections::HashSet::new();
         for path in config.pack_paths.iter().chain(&self.sources.extra_packs) {

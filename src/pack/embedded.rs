@@ -14,3 +14,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../rules/beijing-chaoyang.toml"),
     ),
 ];
+
+/// The embedded packs as sources for `PackSet::new`, to load with others.
+pub fn embedded_sources() -> Vec<super::PackSource> {
+    EMBEDDED
+        .iter()
+        .map(|(origin, text)| super::PackSource {
+            origin: (*origin).to_owned(),
+            text: (*text).to_owned(),
+        })
+        .collect()
+}

@@ -19,7 +19,7 @@ use regex::Regex;
 
 use crate::check::{CompiledRule, Prefilter};
 use crate::diagnostic::{Provenance, Severity};
-pub use embedded::EMBEDDED;
+pub use embedded::{EMBEDDED, embedded_sources};
 pub use error::PackError;
 use schema::{Level, OverrideSeverity, PackFile};
 
@@ -433,13 +433,7 @@ impl PackSet {
 
     /// The embedded default packs.
     pub fn embedded() -> PackSet {
-        let sources: Vec<PackSource> = EMBEDDED
-            .iter()
-            .map(|(origin, text)| PackSource {
-                origin: (*origin).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect();
+        let sources: Vec<PackSource> = embedded_sources();
         match PackSet::new(&sources) {
             Ok(set) => set,
             // The embedded packs are validated by the test suite.
