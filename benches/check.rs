@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use xxgk::check::{CheckOptions, Context, check};
+use xxgk::check::{CheckOptions, Context, check, mentioned};
 use xxgk::pack::PackSet;
 use xxgk::report::Report;
 
@@ -318,10 +318,13 @@ fn rule_profile() {
         let issuer = report.meta.issuer.as_ref().map(|(n, _)| n.as_str());
         let year = report.meta.year.as_ref().map(|y| y.value);
         let select = time(reps, || {
-            let applied = packs.select(issuer, text, &[]).unwrap_or_default();
+            let mentioned = mentioned(&packs, text, &report);
+            let applied = packs.select(issuer, &mentioned, &[]).unwrap_or_default();
             black_box(packs.rule_set(&applied));
         });
-        let applied = packs.select(issuer, text, &[]).unwrap_or_default();
+        let applied = packs
+            .select(issuer, &mentioned(&packs, text, &report), &[])
+            .unwrap_or_default();
         let rule_set = packs.rule_set(&applied);
         let rules = rule_set.rules.clone();
         // The engine's path: one prefilter pass, then only the rules that can match.

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use xxgk::check::{CheckOptions, Context, RuleSetting, check};
+use xxgk::check::{CheckOptions, Context, RuleSetting, check, mentioned};
 use xxgk::diagnostic::Severity;
 use xxgk::pack::PackSet;
 use xxgk::report::Report;
@@ -111,7 +111,9 @@ fn bench(c: &mut Criterion) {
     });
     // The table and prose rules' own work, the report parsed once.
     let report = Report::parse(&text);
-    let applied = packs.select(None, &text, &[]).unwrap_or_default();
+    let applied = packs
+        .select(None, &mentioned(&packs, &text, &report), &[])
+        .unwrap_or_default();
     let rules: Vec<_> = packs
         .rule_set(&applied)
         .rules

@@ -5,7 +5,7 @@
 //! sentence of its own. A run of repeated sentences counts when it is at least
 //! `min-chars` characters long.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
@@ -81,11 +81,13 @@ fn sentences(text: &str, base: usize, out: &mut Vec<Sentence>) {
 }
 
 /// How often each sentence key occurs (the keys are hashes already: they are
-/// used as they are), and how many keys occur more than once.
+/// used as they are), and the keys that occur more than once: few, so looking
+/// a sentence up in them stays in the cache where the counts of a long report
+/// would not.
 #[derive(Clone, Debug, Default)]
 pub(super) struct KeyCounts {
     counts: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
-    repeated: usize,
+    repeated: HashSet<u64, BuildHasherDefault<KeyHasher>>,
 }
 
 /// A hasher for keys that are hashes.
@@ -115,12 +117,12 @@ pub(super) fn count_keys(keys: &mut KeyCounts, sentences: &[Sentence], add: bool
             let n = keys.counts.entry(s.key).or_insert(0);
             *n += 1;
             if *n == 2 {
-                keys.repeated += 1;
+                keys.repeated.insert(s.key);
             }
         } else if let Some(n) = keys.counts.get_mut(&s.key) {
             *n -= 1;
             if *n == 1 {
-                keys.repeated -= 1;
+                keys.repeated.remove(&s.key);
             }
             if *n == 0 {
                 keys.counts.remove(&s.key);
@@ -178,11 +180,11 @@ impl DuplicatedParagraph {
         parts: impl Iterator<Item = (usize, &'p [Sentence])>,
         counts: &KeyCounts,
     ) {
-        if counts.repeated == 0 {
+        if counts.repeated.is_empty() {
             // No sentence occurs twice: nothing to compare.
             return;
         }
-        let repeated = |s: &Sentence| counts.counts.get(&s.key).is_some_and(|&n| n > 1);
+        let repeated = |s: &Sentence| counts.repeated.contains(&s.key);
         // All sentences in one vector; each paragraph is a range of it.
         let mut all: Vec<Sentence> = Vec::new();
         let mut paragraphs: Vec<(Range<usize>, Range<usize>)> = Vec::new();

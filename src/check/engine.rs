@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use regex::Regex;
+
 use super::{CompiledRule, Context};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::pack::{Applied, PackSet, RuleSet};
@@ -65,7 +67,7 @@ pub struct RuleFailure {
 /// unknown pack id in `options.packs`.
 pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outcome, String> {
     let report = Report::parse(text);
-    let plan = Plan::new(packs, text, &report, options)?;
+    let plan = Plan::new(packs, &report, &mentioned(packs, text, &report), options)?;
     let cx = Context::new(text, &report, plan.year, plan.issuer.as_deref())
         .with_possible_matches(plan.rule_set.prefilter.scan(text));
     let mut diagnostics = Vec::new();
@@ -97,10 +99,12 @@ pub(super) struct Plan {
 }
 
 impl Plan {
+    /// `mentioned`: the first match of each of the packs' `mentions`
+    /// patterns (`PackSet::mentions`), looked for block by block.
     pub fn new(
         packs: &PackSet,
-        text: &str,
         report: &Report,
+        mentioned: &[Option<&str>],
         options: &CheckOptions,
     ) -> Result<Plan, String> {
         let issuer = report.meta.issuer.as_ref().map(|(name, _)| name.as_str());
@@ -108,7 +112,7 @@ impl Plan {
             .year
             .or_else(|| report.meta.year.as_ref().map(|y| y.value));
         let applied = packs
-            .select(issuer, text, &options.packs)
+            .select(issuer, mentioned, &options.packs)
             .map_err(|id| format!("未知的规则包 “{id}”"))?;
         let rule_set = packs.rule_set(&applied);
         let mut rules: Vec<Arc<CompiledRule>> = rule_set
@@ -160,6 +164,44 @@ impl Plan {
             packs: self.applied.iter().map(|a| a.pack.clone()).collect(),
         }
     }
+}
+
+/// What a report says of each of the packs' selector mentions
+/// (`PackSet::mentions`): its first match within a block, as
+/// `PackSet::select` takes them.
+pub fn mentioned<'t>(packs: &PackSet, text: &'t str, report: &Report) -> Vec<Option<&'t str>> {
+    packs
+        .mentions()
+        .map(|re| {
+            mentions_by_block(re, text, report)
+                .next()
+                .map(|(_, m)| m.as_str())
+        })
+        .collect()
+}
+
+/// The blocks in which `re` matches (a match within the block), in order,
+/// each with its first match there. Pack selectors' mentions are a block's,
+/// so that the live check can keep them per block. The text is searched as a
+/// whole first: a block holding a match lies within the span of a match of
+/// the whole text (a leftmost-first search never skips a position where a
+/// match starts), so only those blocks are searched on their own.
+pub(super) fn mentions_by_block<'r, 't>(
+    re: &'r Regex,
+    text: &'t str,
+    report: &'r Report,
+) -> impl Iterator<Item = (usize, regex::Match<'t>)> + use<'r, 't> {
+    let mut unseen = 0;
+    re.find_iter(text)
+        .filter_map(|m| report.blocks_over(m.range()))
+        .flat_map(move |spanned| {
+            let from = (*spanned.start()).max(unseen);
+            unseen = unseen.max(spanned.end() + 1);
+            (from..=*spanned.end()).filter_map(move |b| {
+                let found = re.find(text.get(report.blocks[b].range.clone())?)?;
+                Some((b, found))
+            })
+        })
 }
 
 /// Runs one rule; a rule that panics loses its findings for this text and

@@ -24,11 +24,15 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_keys};
-use super::engine::{Plan, run_guarded, sort_findings};
+use super::engine::{Plan, mentions_by_block, run_guarded, sort_findings};
+use super::paired_marks::Mark;
 use super::pattern::Match;
 use super::prose_arithmetic::{BlockClaims, block_claims};
 use super::signals::SignalHit;
-use super::{CheckOptions, CompiledRule, Context, Kind, Outcome, ReportSummary, RuleFailure, Sink};
+use super::{
+    CheckOptions, CompiledRule, Context, Kind, Outcome, ReportSummary, RuleFailure, Sink,
+    line_starts,
+};
 use crate::diagnostic::Diagnostic;
 use crate::pack::PackSet;
 use crate::report::{Block, LiveReport, Report};
@@ -48,6 +52,8 @@ pub(super) enum Part {
     Claims(BlockClaims),
     /// Where signals meet.
     Signals(SignalHit),
+    /// Paired marks.
+    Marks(Vec<Mark>),
 }
 
 impl Kind {
@@ -57,17 +63,17 @@ impl Kind {
             Kind::Pattern(p) => p.by_blocks(),
             Kind::RequiredText(r) => r.by_blocks(),
             Kind::Signals(s) => s.by_blocks(),
+            Kind::PairedMarks(m) => m.by_blocks(),
             Kind::DuplicatedWord(_) | Kind::DuplicatedParagraph(_) | Kind::ProseArithmetic(_) => {
                 true
             }
             // Document-wide: they read the outline, the metadata or runs of
-            // blocks (paired marks, tables split by page footers).
+            // blocks (tables split by page footers).
             Kind::RequiredSections(_)
             | Kind::HeadingNumbering(_)
             | Kind::EmptySection(_)
             | Kind::Metadata(_)
             | Kind::Deadline(_)
-            | Kind::PairedMarks(_)
             | Kind::Table(_) => false,
         }
     }
@@ -87,13 +93,14 @@ impl Kind {
             Kind::DuplicatedParagraph(_) => block_sentences(text, block).map(Part::Sentences),
             Kind::ProseArithmetic(_) => block_claims(text, block).map(Part::Claims),
             Kind::Signals(s) => s.block_hit(text, block).map(Part::Signals),
+            Kind::PairedMarks(m) => m.block_marks(text, block).map(Part::Marks),
             _ => None,
         }
     }
 
     /// The findings made from the parts of every block that has one, in
     /// document order, and the rule's tally of them (see `Tally`).
-    fn finish(&self, cx: &Context, sink: &mut Sink, parts: &[(usize, &Part)], tally: &Tally) {
+    fn finish(&self, cx: &Context, sink: &mut Sink, parts: &[(usize, Part)], tally: &Tally) {
         match self {
             Kind::Pattern(p) => p.finish(
                 cx,
@@ -143,6 +150,14 @@ impl Kind {
                     _ => None,
                 }),
             ),
+            Kind::PairedMarks(m) => m.finish(
+                cx,
+                sink,
+                parts.iter().filter_map(|(b, part)| match part {
+                    Part::Marks(marks) => Some((*b, marks.as_slice())),
+                    _ => None,
+                }),
+            ),
             _ => {}
         }
     }
@@ -171,14 +186,20 @@ pub struct LiveCheck {
     options: CheckOptions,
     text: String,
     live: LiveReport,
+    /// For each block, the pack selectors' mentions it holds: the pattern's
+    /// index in `PackSet::mentions` and the match (relative to the block).
+    mentions: Vec<Vec<(usize, Range<usize>)>>,
     plan: Plan,
-    /// For each block, the parts of the by-block rules that have one: the
-    /// rule's index in `plan.rules`, and the part.
+    /// For each rule (indexed like `plan.rules`), the parts of the blocks
+    /// that have one, in document order: the block's index, and the part.
+    /// Kept by rule so that finishing a rule reads one contiguous list.
     parts: Vec<Vec<(usize, Part)>>,
     /// Each rule's tally of its parts (indexed like `plan.rules`).
     tallies: Vec<Tally>,
     /// How many `\r\n` the text holds (the line break inserted text uses).
     crlf: usize,
+    /// Where each line starts (for messages that cite a line number).
+    line_starts: Vec<usize>,
     diagnostics: Arc<[Diagnostic]>,
     failures: Vec<RuleFailure>,
 }
@@ -192,17 +213,26 @@ impl LiveCheck {
         text: String,
     ) -> Result<LiveCheck, String> {
         let live = LiveReport::parse(&text);
-        let plan = Plan::new(&packs, &text, live.report(), &options)?;
+        let mentions = all_mentions(&packs, &text, live.report());
+        let plan = Plan::new(
+            &packs,
+            live.report(),
+            &first_mentions(&packs, &text, live.report(), &mentions),
+            &options,
+        )?;
         let crlf = memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count();
+        let line_starts = line_starts(&text);
         let mut check = LiveCheck {
             packs,
             options,
             text,
             live,
+            mentions,
             plan,
             parts: Vec::new(),
             tallies: Vec::new(),
             crlf,
+            line_starts,
             diagnostics: Arc::from(Vec::new()),
             failures: Vec::new(),
         };
@@ -234,34 +264,92 @@ impl LiveCheck {
             memchr::memmem::find_iter(bytes, b"\r\n").count()
         };
         self.crlf -= around(&self.text, b);
+        self.edit_line_starts(a..b, replacement);
         let reparsed = self.live.edit(&mut self.text, a..b, replacement);
         self.crlf += around(&self.text, a + replacement.len());
-        let plan = Plan::new(&self.packs, &self.text, self.live.report(), &self.options)?;
+        let report = self.live.report();
+        if reparsed.start == 0 && reparsed.end == report.blocks.len() {
+            self.mentions = all_mentions(&self.packs, &self.text, report);
+        } else {
+            let fresh = report.blocks[reparsed.start..reparsed.end]
+                .iter()
+                .map(|block| block_mentions(&self.packs, &self.text, block));
+            self.mentions
+                .splice(reparsed.start..reparsed.old_end, fresh.collect::<Vec<_>>());
+        }
+        let mentioned = first_mentions(&self.packs, &self.text, report, &self.mentions);
+        let plan = Plan::new(&self.packs, report, &mentioned, &self.options)?;
         if plan.same_rules(&self.plan) {
             // Same rules: the indices in the kept parts stay valid.
             self.plan.applied = plan.applied;
             let mut chars = Vec::new();
             let report = self.live.report();
-            let fresh: Vec<Vec<(usize, Part)>> = report.blocks[reparsed.start..reparsed.end]
-                .iter()
-                .map(|block| block_parts(&self.plan, &self.text, block, &mut chars))
-                .collect();
-            for (i, part) in self.parts[reparsed.start..reparsed.old_end]
-                .iter()
-                .flatten()
-            {
-                self.tallies[*i].count(part, false);
+            let blocks = &report.blocks[reparsed.start..reparsed.end];
+            // Which patterns can match in the re-parsed blocks: one pass
+            // over them rather than a search per pattern and block.
+            let span = match (blocks.first(), blocks.last()) {
+                (Some(first), Some(last)) => first.range.start..last.range.end,
+                _ => 0..0,
+            };
+            let possible = (self.plan.rule_set.prefilter).scan(self.text.get(span).unwrap_or(""));
+            let moved = reparsed.end.wrapping_sub(reparsed.old_end);
+            for (i, rule) in running(&self.plan) {
+                if !rule.kind.by_blocks() {
+                    continue;
+                }
+                let fresh: Vec<(usize, Part)> = if possible.may_match(&rule.info.id) {
+                    (reparsed.start..reparsed.end)
+                        .zip(blocks)
+                        .filter_map(|(b, block)| {
+                            Some((b, rule.kind.block_part(&self.text, block, &mut chars)?))
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let (parts, tally) = (&mut self.parts[i], &mut self.tallies[i]);
+                let from = parts.partition_point(|(b, _)| *b < reparsed.start);
+                let to = from + parts[from..].partition_point(|(b, _)| *b < reparsed.old_end);
+                for (_, part) in &parts[from..to] {
+                    tally.count(part, false);
+                }
+                for (_, part) in &fresh {
+                    tally.count(part, true);
+                }
+                let after = from + fresh.len();
+                parts.splice(from..to, fresh);
+                if moved != 0 {
+                    for (b, _) in &mut parts[after..] {
+                        *b = b.wrapping_add(moved);
+                    }
+                }
             }
-            for (i, part) in fresh.iter().flatten() {
-                self.tallies[*i].count(part, true);
-            }
-            self.parts.splice(reparsed.start..reparsed.old_end, fresh);
         } else {
             self.plan = plan;
             self.rebuild_parts();
         }
         self.run();
         Ok(())
+    }
+
+    /// Moves the line starts for the text's `range` replaced with
+    /// `replacement`: the lines that started inside the range go, the
+    /// replacement's come in, the later ones shift.
+    fn edit_line_starts(&mut self, range: Range<usize>, replacement: &str) {
+        let starts = &mut self.line_starts;
+        let first = starts.partition_point(|&s| s <= range.start);
+        let last = first + starts[first..].partition_point(|&s| s <= range.end);
+        let added = memchr::memchr_iter(b'\n', replacement.as_bytes())
+            .map(|i| range.start + i + 1)
+            .collect::<Vec<_>>();
+        let after = first + added.len();
+        starts.splice(first..last, added);
+        let (grown, shrunk) = (replacement.len(), range.len());
+        if grown != shrunk {
+            for s in &mut starts[after..] {
+                *s = *s + grown - shrunk;
+            }
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -310,16 +398,19 @@ impl LiveCheck {
     fn rebuild_parts(&mut self) {
         self.parts = self.all_parts();
         self.tallies = vec![Tally::default(); self.plan.rules.len()];
-        for (i, part) in self.parts.iter().flatten() {
-            self.tallies[*i].count(part, true);
+        for (parts, tally) in self.parts.iter().zip(&mut self.tallies) {
+            for (_, part) in parts {
+                tally.count(part, true);
+            }
         }
     }
 
-    /// Every block's parts. Pattern and signals rules find the blocks that
-    /// can match with one search of the whole text, as `check` does.
+    /// Every block's parts. Pattern, signals and paired-marks rules find the
+    /// blocks that can match with one search of the whole text, as `check`
+    /// does.
     fn all_parts(&self) -> Vec<Vec<(usize, Part)>> {
         let report = self.live.report();
-        let mut parts: Vec<Vec<(usize, Part)>> = vec![Vec::new(); report.blocks.len()];
+        let mut parts: Vec<Vec<(usize, Part)>> = vec![Vec::new(); self.plan.rules.len()];
         let cx = Context::new(
             &self.text,
             report,
@@ -332,21 +423,26 @@ impl LiveCheck {
                 Kind::Pattern(p) => {
                     for b in p.candidate_blocks(&cx) {
                         if let Some(m) = p.block_matches(&self.text, &report.blocks[b]) {
-                            parts[b].push((i, Part::Matches(m)));
+                            parts[i].push((b, Part::Matches(m)));
                         }
                     }
                 }
                 Kind::Signals(s) => {
                     for (b, block) in s.candidate_blocks(&cx) {
                         if let Some(hit) = s.block_hit(&self.text, block) {
-                            parts[b].push((i, Part::Signals(hit)));
+                            parts[i].push((b, Part::Signals(hit)));
                         }
+                    }
+                }
+                Kind::PairedMarks(m) => {
+                    for (b, marks) in m.marks_by_block(&cx) {
+                        parts[i].push((b, Part::Marks(marks)));
                     }
                 }
                 kind => {
                     for (b, block) in report.blocks.iter().enumerate() {
                         if let Some(part) = kind.block_part(&self.text, block, &mut chars) {
-                            parts[b].push((i, part));
+                            parts[i].push((b, part));
                         }
                     }
                 }
@@ -364,20 +460,14 @@ impl LiveCheck {
     /// whole report.
     fn run(&mut self) {
         let report = self.live.report();
-        let cx = Context::new(
+        let cx = Context::with_newline(
             &self.text,
             report,
             self.plan.year,
             self.plan.issuer.as_deref(),
-        );
-        let mut by_rule: Vec<Vec<(usize, &Part)>> = vec![Vec::new(); self.plan.rules.len()];
-        for (b, parts) in self.parts.iter().enumerate() {
-            for (i, part) in parts {
-                if let Some(list) = by_rule.get_mut(*i) {
-                    list.push((b, part));
-                }
-            }
-        }
+            if self.crlf > 0 { "\r\n" } else { "\n" },
+        )
+        .with_line_starts(&self.line_starts);
         let mut diagnostics = Vec::new();
         let mut failures = Vec::new();
         for (i, rule) in running(&self.plan) {
@@ -385,7 +475,7 @@ impl LiveCheck {
                 if rule.kind.by_blocks() {
                     let mut sink = Sink { rule, out };
                     rule.kind
-                        .finish(&cx, &mut sink, &by_rule[i], &self.tallies[i]);
+                        .finish(&cx, &mut sink, &self.parts[i], &self.tallies[i]);
                 } else {
                     rule.run(&cx, out);
                 }
@@ -405,17 +495,48 @@ fn running(plan: &Plan) -> impl Iterator<Item = (usize, &Arc<CompiledRule>)> {
         .filter(|(_, rule)| rule.condition.holds(plan.year, plan.issuer.as_deref()))
 }
 
-/// The parts of one block, for every running by-block rule.
-fn block_parts(
-    plan: &Plan,
-    text: &str,
-    block: &Block,
-    chars: &mut Vec<(usize, char)>,
-) -> Vec<(usize, Part)> {
-    running(plan)
-        .filter(|(_, rule)| rule.kind.by_blocks())
-        .filter_map(|(i, rule)| Some((i, rule.kind.block_part(text, block, chars)?)))
+/// The pack selectors' mentions in one block (see `LiveCheck::mentions`).
+fn block_mentions(packs: &PackSet, text: &str, block: &Block) -> Vec<(usize, Range<usize>)> {
+    let Some(piece) = text.get(block.range.clone()) else {
+        return Vec::new();
+    };
+    packs
+        .mentions()
+        .enumerate()
+        .filter_map(|(i, re)| Some((i, re.find(piece)?.range())))
         .collect()
+}
+
+/// The pack selectors' mentions in every block, each pattern searched for
+/// in the whole text first (as `check` does).
+fn all_mentions(packs: &PackSet, text: &str, report: &Report) -> Vec<Vec<(usize, Range<usize>)>> {
+    let mut all = vec![Vec::new(); report.blocks.len()];
+    for (i, re) in packs.mentions().enumerate() {
+        for (b, m) in mentions_by_block(re, text, report) {
+            all[b].push((i, m.range()));
+        }
+    }
+    all
+}
+
+/// The first match of each mentions pattern, from the blocks' mentions (what
+/// `engine::mentioned` finds in the text).
+fn first_mentions<'t>(
+    packs: &PackSet,
+    text: &'t str,
+    report: &Report,
+    mentions: &[Vec<(usize, Range<usize>)>],
+) -> Vec<Option<&'t str>> {
+    let mut first: Vec<Option<&str>> = vec![None; packs.mentions().count()];
+    for (block, found) in report.blocks.iter().zip(mentions) {
+        for (i, range) in found {
+            if let Some(slot @ None) = first.get_mut(*i) {
+                let at = block.range.start;
+                *slot = text.get(at + range.start..at + range.end);
+            }
+        }
+    }
+    first
 }
 
 #[cfg(test)]
@@ -439,6 +560,7 @@ mod tests {
         assert_eq!(live.report(), &fresh.report, "{context}");
         assert_eq!(live.summary(), fresh.summary, "{context}");
         assert_eq!(&live.diagnostics()[..], &fresh.diagnostics[..], "{context}");
+        assert_eq!(live.line_starts, line_starts(live.text()), "{context}");
     }
 
     fn new_live(text: &str) -> LiveCheck {
@@ -585,6 +707,13 @@ mod tests {
             "虽然取得了一定成绩，但与群众期待相比仍存在差距。",
             "2022年",
             "收费及减免",
+            // Unpaired marks, across blocks, and mentions that select packs.
+            "《",
+            "）",
+            "“",
+            "》\n\n",
+            "京政办发〔2023〕1号",
+            "朝政办发",
         ];
         let mut state: u64 = 0x5eed;
         let mut next = |n: usize| {
@@ -619,6 +748,9 @@ mod tests {
                 Just("信息信息".to_owned()),
                 Just(",".to_owned()),
                 Just("XX".to_owned()),
+                Just("《".to_owned()),
+                Just("”\n\n".to_owned()),
+                Just("朝政办发".to_owned()),
                 Just("虽然取得了一定成绩，但与群众期待相比仍存在差距。".to_owned()),
                 "[一二、（）|\\r\\n𠮷。,a X]{0,8}",
             ]

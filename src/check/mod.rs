@@ -41,7 +41,7 @@ use crate::regime::Regime;
 use crate::report::Report;
 
 pub use engine::{
-    CheckOptions, Outcome, ReportSummary, RuleFailure, RuleSetting, SectionRole, check,
+    CheckOptions, Outcome, ReportSummary, RuleFailure, RuleSetting, SectionRole, check, mentioned,
     section_roles,
 };
 pub use examples::{ExampleFailure, verify_examples};
@@ -431,6 +431,13 @@ impl CompiledRule {
     }
 }
 
+/// Where each line of `text` starts: 0, and the offset after each `\n`.
+pub(super) fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
 /// What a checker sees: the text, its parsed report and what is known about
 /// the report.
 pub struct Context<'a> {
@@ -441,7 +448,9 @@ pub struct Context<'a> {
     pub issuer: Option<&'a str>,
     /// The document's line break (`\n` or `\r\n`), for inserted text.
     pub newline: &'static str,
-    /// Line starts, found on first use, for messages that cite a line number.
+    /// Line starts, for messages that cite a line number: given by a caller
+    /// that keeps them, or found on first use.
+    known_line_starts: Option<&'a [usize]>,
     line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Which pattern rules can match at all (none known: all may).
     possible: Option<PossibleMatches<'a>>,
@@ -473,6 +482,7 @@ impl<'a> Context<'a> {
             regime: year.map(Regime::for_year),
             issuer,
             newline,
+            known_line_starts: None,
             line_starts: std::sync::OnceLock::new(),
             possible: None,
         }
@@ -484,6 +494,13 @@ impl<'a> Context<'a> {
         self
     }
 
+    /// Uses the text's line starts (offsets after each `\n`, and 0), kept by
+    /// the caller.
+    pub(super) fn with_line_starts(mut self, starts: &'a [usize]) -> Self {
+        self.known_line_starts = Some(starts);
+        self
+    }
+
     /// Whether a pattern rule can match anywhere in the text.
     pub fn may_match(&self, rule: &str) -> bool {
         self.possible.as_ref().is_none_or(|p| p.may_match(rule))
@@ -491,11 +508,10 @@ impl<'a> Context<'a> {
 
     /// The 1-based line number of a byte offset.
     pub fn line_number(&self, offset: usize) -> usize {
-        let starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
-                .collect()
-        });
+        let starts = match self.known_line_starts {
+            Some(starts) => starts,
+            None => self.line_starts.get_or_init(|| line_starts(self.text)),
+        };
         starts.partition_point(|&s| s <= offset)
     }
 

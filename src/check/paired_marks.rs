@@ -10,10 +10,11 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::pattern::scope_ranges;
+use super::pattern::in_rule_scope;
 use super::{Context, Sink};
 use crate::pack::schema::{RuleSpec, Scope};
 use crate::pack::{PackError, PackSource};
+use crate::report::Block;
 
 #[derive(Clone, Debug)]
 pub struct PairedMarks {
@@ -71,7 +72,85 @@ impl PairedMarks {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        for (at, mark, partner) in self.unpaired(cx) {
+        if self.scope == Scope::Title {
+            let Some(title) = &cx.report.meta.title else {
+                return;
+            };
+            let marks = self.marks_in(cx.slice(title));
+            self.report(sink, self.unpaired(cx, [(None, title.start, &marks[..])]));
+            return;
+        }
+        let parts = self.marks_by_block(cx);
+        self.finish(cx, sink, parts.iter().map(|(b, m)| (*b, m.as_slice())));
+    }
+
+    /// Whether the rule's findings are made from each block's marks (all
+    /// scopes but the title, which is not a block).
+    pub(super) fn by_blocks(&self) -> bool {
+        self.scope != Scope::Title
+    }
+
+    /// The marks of one block (offsets relative to it); `None` when it has
+    /// none.
+    pub(super) fn block_marks(&self, text: &str, block: &Block) -> Option<Vec<Mark>> {
+        let marks = self.marks_in(text.get(block.range.clone())?);
+        (!marks.is_empty()).then_some(marks)
+    }
+
+    /// The marks of every block that has some, found with one search of the
+    /// whole text (a mark is one character: it never spans two blocks).
+    pub(super) fn marks_by_block(&self, cx: &Context) -> Vec<(usize, Vec<Mark>)> {
+        let mut parts: Vec<(usize, Vec<Mark>)> = Vec::new();
+        for m in self.marks.find_iter(cx.text) {
+            let Some(b) = cx.report.block_at(m.start()) else {
+                continue;
+            };
+            let block = &cx.report.blocks[b];
+            if !block.range.contains(&m.start()) {
+                continue;
+            }
+            if parts.last().is_none_or(|(last, _)| *last != b) {
+                if let Some(marks) = self.block_marks(cx.text, block) {
+                    parts.push((b, marks));
+                }
+            }
+        }
+        parts
+    }
+
+    /// The marks in a piece of text (offsets relative to it).
+    fn marks_in(&self, piece: &str) -> Vec<Mark> {
+        self.marks
+            .find_iter(piece)
+            .filter_map(|m| {
+                let c = m.as_str().chars().next()?;
+                Some(Mark {
+                    at: m.start(),
+                    c,
+                    list_marker: is_list_marker(piece, m.start()),
+                })
+            })
+            .collect()
+    }
+
+    /// The findings from the marks of each block (in document order) that is
+    /// in the rule's scope.
+    pub(super) fn finish<'p>(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        parts: impl Iterator<Item = (usize, &'p [Mark])>,
+    ) {
+        let in_scope = |b: usize| in_rule_scope(cx, self.scope, None, b);
+        let runs = parts
+            .filter(|(b, _)| in_scope(*b))
+            .map(|(b, marks)| (Some(b), cx.report.blocks[b].range.start, marks));
+        let found = self.unpaired(cx, runs);
+        self.report(sink, found);
+    }
+
+    fn report(&self, sink: &mut Sink, found: Vec<(Range<usize>, char, char)>) {
+        for (at, mark, partner) in found {
             let message = sink.message(&[
                 ("mark", &mark.to_string()),
                 ("partner", &partner.to_string()),
@@ -80,32 +159,48 @@ impl PairedMarks {
         }
     }
 
-    /// The unpaired marks of the report: where, which mark, its missing
-    /// partner. Blocks on consecutive lines (a paragraph a PDF page break or
-    /// a line the parser took for a heading has split) are one run; a blank
-    /// line after a complete sentence ends it.
-    fn unpaired(&self, cx: &Context) -> Vec<(Range<usize>, char, char)> {
+    /// The unpaired marks: where, which mark, its missing partner. `pieces`
+    /// are the blocks with marks, in document order (block index, where the
+    /// piece starts, its marks). Blocks on consecutive lines (a paragraph a
+    /// PDF page break or a line the parser took for a heading has split) are
+    /// one run; a blank line after a complete sentence ends it, so between two
+    /// pieces, while a mark is open, the blocks in scope between them are
+    /// looked at for such a break.
+    fn unpaired<'p>(
+        &self,
+        cx: &Context,
+        pieces: impl IntoIterator<Item = (Option<usize>, usize, &'p [Mark])>,
+    ) -> Vec<(Range<usize>, char, char)> {
         let text = cx.text;
+        let blocks = &cx.report.blocks;
         let mut found = Vec::new();
         let mut open: Vec<(usize, char, char)> = Vec::new();
-        let mut previous_end: Option<usize> = None;
+        // The last block in scope seen.
+        let mut previous: Option<usize> = None;
         let at = |i: usize, c: char| i..i + c.len_utf8();
-        for range in scope_ranges(cx, self.scope, None) {
-            if let Some(end) = previous_end
-                && blank_line_between(text.get(end..range.start).unwrap_or("\n\n"))
-                && ends_a_sentence(text.get(..end).unwrap_or(""))
-            {
-                found.extend(open.drain(..).map(|(j, o, cl)| (at(j, o), o, cl)));
+        for (block, base, marks) in pieces {
+            if let (Some(from), Some(to)) = (previous, block) {
+                let mut before = from;
+                for b in from + 1..=to {
+                    if open.is_empty() {
+                        break;
+                    }
+                    if !in_rule_scope(cx, self.scope, None, b) {
+                        continue;
+                    }
+                    let end = blocks[before].range.end;
+                    let start = blocks[b].range.start;
+                    if blank_line_between(text.get(end..start).unwrap_or("\n\n"))
+                        && ends_a_sentence(text.get(..end).unwrap_or(""))
+                    {
+                        found.extend(open.drain(..).map(|(j, o, cl)| (at(j, o), o, cl)));
+                    }
+                    before = b;
+                }
             }
-            previous_end = Some(range.end);
-            let Some(block) = text.get(range.clone()) else {
-                continue;
-            };
-            for m in self.marks.find_iter(block) {
-                let i = range.start + m.start();
-                let Some(c) = m.as_str().chars().next() else {
-                    continue;
-                };
+            previous = block;
+            for mark in marks {
+                let (i, c) = (base + mark.at, mark.c);
                 if let Some(&(_, close)) = self.pairs.iter().find(|(o, _)| *o == c) {
                     open.push((i, c, close));
                     continue;
@@ -120,7 +215,7 @@ impl PairedMarks {
                             found.push((at(j, o), o, cl));
                         }
                     }
-                    None if !is_list_marker(text, i) => found.push((at(i, c), c, opener)),
+                    None if !mark.list_marker => found.push((at(i, c), c, opener)),
                     None => {}
                 }
             }
@@ -129,6 +224,16 @@ impl PairedMarks {
         found.sort_by_key(|(r, _, _)| r.start);
         found
     }
+}
+
+/// A paired mark in a block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Mark {
+    /// Offset relative to the block.
+    at: usize,
+    c: char,
+    /// A closing mark after a bare ordinal at the start of its line (`1）`).
+    list_marker: bool,
 }
 
 /// Whether a block ends with sentence-final punctuation. One that stops
@@ -153,7 +258,7 @@ fn blank_line_between(gap: &str) -> bool {
 }
 
 /// Whether the closing mark at `i` ends a bare ordinal at the start of its
-/// line (`1）`, `（2` is not).
+/// line (`1）`, `（2` is not); `text` starts at a line start.
 fn is_list_marker(text: &str, i: usize) -> bool {
     let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
     let before = text[line_start..i].trim_start();

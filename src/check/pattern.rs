@@ -284,13 +284,12 @@ impl Pattern {
             return (0..report.blocks.len()).collect();
         }
         let mut out: Vec<usize> = Vec::new();
-        for m in self.matcher.find_iter(cx.text) {
-            let (Some(first), Some(last)) = (
-                report.block_at(m.start()),
-                report.block_at(m.end().saturating_sub(1).max(m.start())),
-            ) else {
-                continue;
-            };
+        for spanned in self
+            .matcher
+            .find_iter(cx.text)
+            .filter_map(|m| report.blocks_over(m.range()))
+        {
+            let (first, last) = spanned.into_inner();
             let from = out.last().map_or(first, |&l| first.max(l + 1));
             out.extend(from..=last);
         }
@@ -531,23 +530,6 @@ pub(super) fn in_rule_scope(
                 && !matches!(block.kind, BlockKind::Blank | BlockKind::PageNumber)
         }
         _ => in_scope(&block.kind, scope),
-    }
-}
-
-/// The byte ranges of the report a scope covers, in document order; with
-/// `sections`, only blocks inside those block ranges.
-pub(super) fn scope_ranges(
-    cx: &Context,
-    scope: Scope,
-    sections: Option<&[Range<usize>]>,
-) -> Vec<Range<usize>> {
-    let report = cx.report;
-    match scope {
-        Scope::Title => report.meta.title.clone().into_iter().collect(),
-        _ => (0..report.blocks.len())
-            .filter(|&i| in_rule_scope(cx, scope, sections, i))
-            .map(|i| report.blocks[i].range.clone())
-            .collect(),
     }
 }
 

@@ -1,13 +1,15 @@
 //! One pass over the text tells which pattern rules can match at all, so the
 //! rules that cannot (most of them, in most reports) skip their own scan. The
 //! set is built once per rule set; a pattern that does match still runs its
-//! own search, for positions and scope.
+//! own search, for positions and scope. The live check scans only the blocks
+//! an edit re-parsed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use regex::{RegexSet, RegexSetBuilder, SetMatches};
 
+use super::pattern::uses_text_anchors;
 use super::{CompiledRule, Kind};
 
 /// A prefilter over the pattern rules of a rule set.
@@ -27,7 +29,11 @@ impl Prefilter {
         let mut index = HashMap::new();
         let mut patterns = Vec::new();
         for rule in rules {
-            if let Kind::Pattern(p) = &rule.kind {
+            // A pattern anchored at the text's edges may match a block
+            // searched on its own where it matches nowhere in a longer text.
+            if let Kind::Pattern(p) = &rule.kind
+                && !uses_text_anchors(p.regex())
+            {
                 index.insert(rule.info.id.clone(), patterns.len());
                 patterns.push(p.regex().as_str().to_owned());
             }

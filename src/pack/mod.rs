@@ -233,9 +233,10 @@ impl Pack {
     }
 
     /// Whether the pack's selector picks this report: its issuer matches, or
-    /// its text mentions one of the selector's patterns. Packs without a
+    /// its text mentions one of the selector's patterns (`mentioned`: the
+    /// first match of each, in the selector's order). Packs without a
     /// selector apply to every report.
-    fn selects(&self, issuer: Option<&str>, text: &str) -> Option<String> {
+    fn selects(&self, issuer: Option<&str>, mentioned: &[Option<&str>]) -> Option<String> {
         let Some(selector) = &self.selector else {
             return Some("适用于所有报告".to_owned());
         };
@@ -244,11 +245,15 @@ impl Pack {
         {
             return Some(format!("发布机关“{issuer}”匹配 {}", re.as_str()));
         }
-        selector
-            .mentions
+        mentioned
             .iter()
-            .find_map(|re| re.find(text))
-            .map(|m| format!("正文提到“{}”", m.as_str()))
+            .find_map(|m| *m)
+            .map(|m| format!("正文提到“{m}”"))
+    }
+
+    /// How many `mentions` patterns the pack's selector has.
+    fn mention_count(&self) -> usize {
+        self.selector.as_ref().map_or(0, |s| s.mentions.len())
     }
 
     pub fn rules(&self) -> &[Arc<CompiledRule>] {
@@ -473,14 +478,25 @@ impl PackSet {
         out
     }
 
+    /// Every pack selector's `mentions` patterns, pack after pack: what a
+    /// report's text is searched for to select packs. `select` takes the
+    /// first match of each, in this order.
+    pub fn mentions(&self) -> impl Iterator<Item = &Regex> {
+        self.packs
+            .iter()
+            .filter_map(|p| p.selector.as_ref())
+            .flat_map(|s| &s.mentions)
+    }
+
     /// The packs that apply to a report, with the reason for each: those
     /// whose selector matches (or that have none), those named in `forced`,
-    /// and every ancestor of those. Unknown ids in `forced` are returned as
-    /// the error.
+    /// and every ancestor of those. `mentioned` is what the report says of
+    /// each pattern of `mentions` (its first match, if any). Unknown ids in
+    /// `forced` are returned as the error.
     pub fn select(
         &self,
         issuer: Option<&str>,
-        text: &str,
+        mentioned: &[Option<&str>],
         forced: &[String],
     ) -> Result<Vec<Applied>, String> {
         let mut chosen: BTreeMap<usize, String> = BTreeMap::new();
@@ -488,11 +504,15 @@ impl PackSet {
             let i = *self.index.get(id).ok_or_else(|| id.clone())?;
             chosen.insert(i, "配置中指定".to_owned());
         }
+        let mut first_mention = 0;
         for (i, pack) in self.packs.iter().enumerate() {
+            let own = first_mention..first_mention + pack.mention_count();
+            first_mention = own.end;
             if chosen.contains_key(&i) {
                 continue;
             }
-            if let Some(reason) = pack.selects(issuer, text) {
+            let own = mentioned.get(own).unwrap_or_default();
+            if let Some(reason) = pack.selects(issuer, own) {
                 chosen.insert(i, reason);
             }
         }
@@ -694,7 +714,7 @@ mod tests {
             ),
         ])
         .unwrap();
-        let applied = set.select(None, "", &[]).unwrap();
+        let applied = set.select(None, &[], &[]).unwrap();
         let rules = set.rule_set(&applied);
         let ids: Vec<(&str, Severity, &str)> = rules
             .rules
@@ -767,7 +787,11 @@ mod tests {
         ])
         .unwrap();
         let chosen = |issuer: Option<&str>, text: &str| -> Vec<String> {
-            set.select(issuer, text, &[])
+            let mentioned: Vec<Option<&str>> = set
+                .mentions()
+                .map(|re| re.find(text).map(|m| m.as_str()))
+                .collect();
+            set.select(issuer, &mentioned, &[])
                 .unwrap()
                 .into_iter()
                 .map(|a| a.pack)
@@ -783,14 +807,14 @@ mod tests {
         );
         assert_eq!(chosen(Some("某乡人民政府"), ""), ["base"]);
         let forced: Vec<String> = set
-            .select(None, "", &["elsewhere".to_owned()])
+            .select(None, &[], &["elsewhere".to_owned()])
             .unwrap()
             .into_iter()
             .map(|a| a.pack)
             .collect();
         assert_eq!(forced, ["base", "elsewhere"]);
         assert_eq!(
-            set.select(None, "", &["nope".to_owned()]),
+            set.select(None, &[], &["nope".to_owned()]),
             Err("nope".to_owned())
         );
     }

@@ -11,7 +11,7 @@ mod meta;
 mod scan;
 mod table;
 
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::sync::Arc;
 
 pub use heading::{Heading, MarkerKind, parse_heading};
@@ -121,6 +121,14 @@ impl Report {
         }
         let i = self.blocks.partition_point(|b| b.range.start <= offset);
         Some(i.saturating_sub(1))
+    }
+
+    /// The blocks a byte range of the text touches (an empty range: the
+    /// block it is in).
+    pub fn blocks_over(&self, range: Range<usize>) -> Option<RangeInclusive<usize>> {
+        let first = self.block_at(range.start)?;
+        let last = self.block_at(range.end.saturating_sub(1).max(range.start))?;
+        Some(first..=last)
     }
 }
 
