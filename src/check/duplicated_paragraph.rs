@@ -204,7 +204,7 @@ impl DuplicatedParagraph {
         // Sentence key → index in `all` of its first occurrence, and the end
         // of that sentence's paragraph (a repeated run stays within it).
         let mut first: HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>> =
-            HashMap::with_capacity_and_hasher(all.len(), Default::default());
+            HashMap::with_capacity_and_hasher(counts.repeated.len(), Default::default());
         for (block, own) in &paragraphs {
             let mut i = own.start;
             while i < own.end {
@@ -227,7 +227,8 @@ impl DuplicatedParagraph {
                 }
                 i += len;
             }
-            for k in own.clone() {
+            // Only repeated sentences are ever looked up.
+            for k in own.clone().filter(|&k| repeated(&all[k])) {
                 first.entry(all[k].key).or_insert((k, own.end));
             }
         }

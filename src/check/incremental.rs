@@ -23,10 +23,12 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use regex::Regex;
+
 use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_keys};
 use super::engine::{Plan, mentions_by_block, run_guarded, sort_findings};
 use super::paired_marks::Mark;
-use super::pattern::Match;
+use super::pattern::{Match, is_section_head, section_heads};
 use super::prose_arithmetic::{BlockClaims, block_claims};
 use super::signals::SignalHit;
 use super::{
@@ -35,7 +37,7 @@ use super::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::pack::PackSet;
-use crate::report::{Block, LiveReport, Report};
+use crate::report::{Block, LiveReport, Reparsed, Report};
 
 /// What a by-block rule keeps from one block (offsets relative to the block).
 #[derive(Clone, Debug, PartialEq)]
@@ -78,6 +80,16 @@ impl Kind {
         }
     }
 
+    /// The rule's `section` filter: only in sections whose heading title
+    /// matches.
+    fn section_filter(&self) -> Option<&Regex> {
+        match self {
+            Kind::Pattern(p) => p.section(),
+            Kind::RequiredText(r) => r.section(),
+            _ => None,
+        }
+    }
+
     /// What the rule keeps from one block; `None` when there is nothing.
     /// `chars` is a buffer to reuse.
     fn block_part(
@@ -100,7 +112,16 @@ impl Kind {
 
     /// The findings made from the parts of every block that has one, in
     /// document order, and the rule's tally of them (see `Tally`).
-    fn finish(&self, cx: &Context, sink: &mut Sink, parts: &[(usize, Part)], tally: &Tally) {
+    /// `heads`: the blocks heading the sections of the rule's `section`
+    /// filter, for the rules that have one.
+    fn finish(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        parts: &[(usize, Part)],
+        tally: &Tally,
+        heads: Option<&[usize]>,
+    ) {
         match self {
             Kind::Pattern(p) => p.finish(
                 cx,
@@ -109,6 +130,7 @@ impl Kind {
                     Part::Matches(m) => Some((*b, m.as_slice())),
                     _ => None,
                 }),
+                heads,
             ),
             Kind::RequiredText(r) => r.finish(
                 cx,
@@ -117,6 +139,7 @@ impl Kind {
                     .iter()
                     .filter(|(_, part)| matches!(part, Part::Found))
                     .map(|(b, _)| *b),
+                heads,
             ),
             Kind::DuplicatedWord(w) => {
                 for (b, part) in parts {
@@ -196,6 +219,9 @@ pub struct LiveCheck {
     parts: Vec<Vec<(usize, Part)>>,
     /// Each rule's tally of its parts (indexed like `plan.rules`).
     tallies: Vec<Tally>,
+    /// For each rule with a `section` filter (indexed like `plan.rules`),
+    /// the heading blocks whose title matches it, in document order.
+    heads: Vec<Vec<usize>>,
     /// How many `\r\n` the text holds (the line break inserted text uses).
     crlf: usize,
     /// Where each line starts (for messages that cite a line number).
@@ -231,6 +257,7 @@ impl LiveCheck {
             plan,
             parts: Vec::new(),
             tallies: Vec::new(),
+            heads: Vec::new(),
             crlf,
             line_starts,
             diagnostics: Arc::from(Vec::new()),
@@ -292,7 +319,6 @@ impl LiveCheck {
                 _ => 0..0,
             };
             let possible = (self.plan.rule_set.prefilter).scan(self.text.get(span).unwrap_or(""));
-            let moved = reparsed.end.wrapping_sub(reparsed.old_end);
             for (i, rule) in running(&self.plan) {
                 if !rule.kind.by_blocks() {
                     continue;
@@ -307,21 +333,20 @@ impl LiveCheck {
                 } else {
                     Vec::new()
                 };
-                let (parts, tally) = (&mut self.parts[i], &mut self.tallies[i]);
-                let from = parts.partition_point(|(b, _)| *b < reparsed.start);
-                let to = from + parts[from..].partition_point(|(b, _)| *b < reparsed.old_end);
-                for (_, part) in &parts[from..to] {
-                    tally.count(part, false);
-                }
+                let tally = &mut self.tallies[i];
                 for (_, part) in &fresh {
                     tally.count(part, true);
                 }
-                let after = from + fresh.len();
-                parts.splice(from..to, fresh);
-                if moved != 0 {
-                    for (b, _) in &mut parts[after..] {
-                        *b = b.wrapping_add(moved);
-                    }
+                for (_, part) in splice_blocks(&mut self.parts[i], &reparsed, fresh) {
+                    tally.count(&part, false);
+                }
+                if let Some(re) = rule.kind.section_filter() {
+                    let fresh = (reparsed.start..reparsed.end)
+                        .zip(blocks)
+                        .filter(|(_, block)| is_section_head(&self.text, block, re))
+                        .map(|(b, _)| b)
+                        .collect();
+                    splice_blocks(&mut self.heads[i], &reparsed, fresh);
                 }
             }
         } else {
@@ -397,6 +422,14 @@ impl LiveCheck {
     /// Computes every block's parts and the rules' tallies.
     fn rebuild_parts(&mut self) {
         self.parts = self.all_parts();
+        let cx = Context::new(&self.text, self.live.report(), self.plan.year, None);
+        let mut heads = vec![Vec::new(); self.plan.rules.len()];
+        for (i, rule) in self.by_block_rules() {
+            if let Some(re) = rule.kind.section_filter() {
+                heads[i] = section_heads(&cx, re);
+            }
+        }
+        self.heads = heads;
         self.tallies = vec![Tally::default(); self.plan.rules.len()];
         for (parts, tally) in self.parts.iter().zip(&mut self.tallies) {
             for (_, part) in parts {
@@ -474,8 +507,8 @@ impl LiveCheck {
             run_guarded(rule, &mut diagnostics, &mut failures, |out| {
                 if rule.kind.by_blocks() {
                     let mut sink = Sink { rule, out };
-                    rule.kind
-                        .finish(&cx, &mut sink, &self.parts[i], &self.tallies[i]);
+                    let heads = rule.kind.section_filter().map(|_| &self.heads[i][..]);
+                    (rule.kind).finish(&cx, &mut sink, &self.parts[i], &self.tallies[i], heads);
                 } else {
                     rule.run(&cx, out);
                 }
@@ -493,6 +526,49 @@ fn running(plan: &Plan) -> impl Iterator<Item = (usize, &Arc<CompiledRule>)> {
         .iter()
         .enumerate()
         .filter(|(_, rule)| rule.condition.holds(plan.year, plan.issuer.as_deref()))
+}
+
+/// An entry of a list kept in block order: a block's part, or a block.
+trait InBlock {
+    fn block(&self) -> usize;
+    fn block_mut(&mut self) -> &mut usize;
+}
+
+impl InBlock for (usize, Part) {
+    fn block(&self) -> usize {
+        self.0
+    }
+
+    fn block_mut(&mut self) -> &mut usize {
+        &mut self.0
+    }
+}
+
+impl InBlock for usize {
+    fn block(&self) -> usize {
+        *self
+    }
+
+    fn block_mut(&mut self) -> &mut usize {
+        self
+    }
+}
+
+/// Puts `fresh` (the entries of the re-parsed blocks) in place of the
+/// entries of the blocks the edit replaced, and moves the later entries'
+/// block indices; returns the entries taken out.
+fn splice_blocks<T: InBlock>(list: &mut Vec<T>, reparsed: &Reparsed, fresh: Vec<T>) -> Vec<T> {
+    let from = list.partition_point(|t| t.block() < reparsed.start);
+    let to = from + list[from..].partition_point(|t| t.block() < reparsed.old_end);
+    let after = from + fresh.len();
+    let removed: Vec<T> = list.splice(from..to, fresh).collect();
+    if reparsed.end != reparsed.old_end {
+        for t in &mut list[after..] {
+            let b = t.block_mut();
+            *b = *b + reparsed.end - reparsed.old_end;
+        }
+    }
+    removed
 }
 
 /// The pack selectors' mentions in one block (see `LiveCheck::mentions`).

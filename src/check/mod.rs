@@ -554,11 +554,31 @@ pub struct Sink<'a> {
 
 impl Sink<'_> {
     /// The rule's message with `{name}` placeholders filled.
+    /// The rule's message with each `{name}` filled in (one pass; a value
+    /// is not searched for placeholders again).
     pub fn message(&self, values: &[(&str, &str)]) -> String {
-        let mut message = self.rule.message.clone();
-        for (name, value) in values {
-            message = message.replace(&format!("{{{name}}}"), value);
+        let template = self.rule.message.as_str();
+        let mut message = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            message.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let filled = after.find('}').and_then(|close| {
+                let (_, value) = values.iter().find(|(name, _)| *name == &after[..close])?;
+                Some((value, close))
+            });
+            match filled {
+                Some((value, close)) => {
+                    message.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    message.push('{');
+                    rest = after;
+                }
+            }
         }
+        message.push_str(rest);
         message
     }
 

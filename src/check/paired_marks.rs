@@ -250,11 +250,13 @@ fn ends_a_sentence(before: &str) -> bool {
 /// Whether the text between two blocks holds a blank line (whole lines in it
 /// that are empty or white space).
 fn blank_line_between(gap: &str) -> bool {
-    let lines: Vec<&str> = gap.split('\n').collect();
-    lines.len() > 2
-        && lines[1..lines.len() - 1]
-            .iter()
-            .any(|l| l.trim().is_empty())
+    // The whole lines are those between the first and the last line break.
+    match (gap.find('\n'), gap.rfind('\n')) {
+        (Some(first), Some(last)) if first < last => gap[first + 1..last]
+            .split('\n')
+            .any(|l| l.trim().is_empty()),
+        _ => false,
+    }
 }
 
 /// Whether the closing mark at `i` ends a bare ordinal at the start of its

@@ -226,7 +226,17 @@ impl Pattern {
             .into_iter()
             .filter_map(|b| Some((b, self.block_matches(cx.text, &cx.report.blocks[b])?)))
             .collect();
-        self.finish(cx, sink, parts.iter().map(|(b, m)| (*b, m.as_slice())));
+        let heads = self.section.as_ref().map(|re| section_heads(cx, re));
+        self.finish(
+            cx,
+            sink,
+            parts.iter().map(|(b, m)| (*b, m.as_slice())),
+            heads.as_deref(),
+        );
+    }
+
+    pub(super) fn section(&self) -> Option<&Regex> {
+        self.section.as_ref()
     }
 
     /// Whether the rule's findings are made block by block (all scopes but
@@ -246,13 +256,16 @@ impl Pattern {
     /// The findings from the matches of each block (in document order),
     /// keeping the blocks in the rule's scope and the matches that pass the
     /// rule's `validate` check.
+    /// `heads`: the blocks heading the sections of the rule's `section`
+    /// filter (see `section_heads`).
     pub(super) fn finish<'p>(
         &self,
         cx: &Context,
         sink: &mut Sink,
         parts: impl Iterator<Item = (usize, &'p [Match])>,
+        heads: Option<&[usize]>,
     ) {
-        let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
+        let sections = heads.map(|heads| section_blocks(cx, heads));
         let mut found = Vec::new();
         for (b, matches) in parts {
             if !in_rule_scope(cx, self.scope, sections.as_deref(), b) {
@@ -533,17 +546,28 @@ pub(super) fn in_rule_scope(
     }
 }
 
-/// The block ranges (heading and content) of the sections whose heading
-/// title matches `re`.
-pub(super) fn section_blocks(cx: &Context, re: &Regex) -> Vec<Range<usize>> {
-    cx.report
-        .sections()
-        .into_iter()
-        .filter(|s| {
-            cx.report
-                .heading(s.heading)
-                .is_some_and(|h| re.is_match(cx.slice(&h.title_range)))
-        })
+/// The heading blocks whose title matches a rule's `section` filter, in
+/// document order.
+pub(super) fn section_heads(cx: &Context, re: &Regex) -> Vec<usize> {
+    (cx.report.blocks.iter().enumerate())
+        .filter(|(_, block)| is_section_head(cx.text, block, re))
+        .map(|(b, _)| b)
+        .collect()
+}
+
+/// Whether a block is a heading whose title matches `re` (a property of the
+/// block alone: the live check keeps it per block).
+pub(super) fn is_section_head(text: &str, block: &Block, re: &Regex) -> bool {
+    matches!(&block.kind, BlockKind::Heading(h)
+        if text.get(h.title_range.clone()).is_some_and(|title| re.is_match(title)))
+}
+
+/// The block ranges (heading and content) of the sections these heading
+/// blocks start.
+pub(super) fn section_blocks(cx: &Context, heads: &[usize]) -> Vec<Range<usize>> {
+    heads
+        .iter()
+        .filter_map(|&h| cx.report.section_headed_by(h))
         .map(|s| s.heading..s.content.end)
         .collect()
 }

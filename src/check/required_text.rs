@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use super::pattern::{in_rule_scope, matcher, section_blocks, section_filter};
+use super::pattern::{in_rule_scope, matcher, section_blocks, section_filter, section_heads};
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::pack::schema::{RuleSpec, Scope};
@@ -45,11 +45,13 @@ impl RequiredText {
                 .title
                 .as_ref()
                 .is_some_and(|t| self.matcher.is_match(cx.slice(t)));
-            let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
+            let sections =
+                (self.section.as_ref()).map(|re| section_blocks(cx, &section_heads(cx, re)));
             self.report_unless(cx, sink, sections, found);
             return;
         }
         let report = cx.report;
+        let heads = self.section.as_ref().map(|re| section_heads(cx, re));
         self.finish(
             cx,
             sink,
@@ -57,7 +59,12 @@ impl RequiredText {
                 in_rule_scope(cx, self.scope, None, b)
                     && self.block_found(cx.text, &report.blocks[b])
             }),
+            heads.as_deref(),
         );
+    }
+
+    pub(super) fn section(&self) -> Option<&Regex> {
+        self.section.as_ref()
     }
 
     /// Whether the rule's findings are made block by block (all scopes but
@@ -74,13 +81,16 @@ impl RequiredText {
 
     /// The finding, if none of the blocks holding the text is in the rule's
     /// scope.
+    /// `heads`: the blocks heading the sections of the rule's `section`
+    /// filter (see `section_heads`).
     pub(super) fn finish(
         &self,
         cx: &Context,
         sink: &mut Sink,
         mut found_in: impl Iterator<Item = usize>,
+        heads: Option<&[usize]>,
     ) {
-        let sections = self.section.as_ref().map(|re| section_blocks(cx, re));
+        let sections = heads.map(|heads| section_blocks(cx, heads));
         if sections.as_ref().is_some_and(Vec::is_empty) {
             return;
         }

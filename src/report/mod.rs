@@ -106,6 +106,21 @@ impl Report {
         out
     }
 
+    /// The section a heading block starts (found down the outline).
+    pub fn section_headed_by(&self, heading: usize) -> Option<&Section> {
+        let mut level = &self.outline[..];
+        loop {
+            let i = level
+                .partition_point(|s| s.heading <= heading)
+                .checked_sub(1)?;
+            let section = &level[i];
+            if section.heading == heading {
+                return Some(section);
+            }
+            level = &section.children;
+        }
+    }
+
     /// Index of the first heading block, if any: everything before it is the
     /// preamble (title, legal basis, statistics period…).
     pub fn first_heading(&self) -> Option<usize> {
