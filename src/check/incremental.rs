@@ -449,12 +449,13 @@ impl LiveCheck {
             report,
             self.plan.year,
             self.plan.issuer.as_deref(),
-        );
+        )
+        .with_possible_matches(self.plan.rule_set.prefilter.scan(&self.text));
         let mut chars = Vec::new();
         for (i, rule) in self.by_block_rules() {
             match &rule.kind {
                 Kind::Pattern(p) => {
-                    for b in p.candidate_blocks(&cx) {
+                    for b in p.candidate_blocks(&cx, cx.literal_hits(&rule.info.id)) {
                         if let Some(m) = p.block_matches(&self.text, &report.blocks[b]) {
                             parts[i].push((b, Part::Matches(m)));
                         }

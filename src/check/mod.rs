@@ -454,6 +454,8 @@ pub struct Context<'a> {
     line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Which pattern rules can match at all (none known: all may).
     possible: Option<PossibleMatches<'a>>,
+    /// The tables split into cells, on first use (for the table rules).
+    split_tables: std::sync::OnceLock<crate::tables::SplitTables<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -485,6 +487,7 @@ impl<'a> Context<'a> {
             known_line_starts: None,
             line_starts: std::sync::OnceLock::new(),
             possible: None,
+            split_tables: std::sync::OnceLock::new(),
         }
     }
 
@@ -506,6 +509,12 @@ impl<'a> Context<'a> {
         self.possible.as_ref().is_none_or(|p| p.may_match(rule))
     }
 
+    /// Where the literals a pattern rule's matches contain occur (see
+    /// `Prefilter`); `None` when that is not known.
+    pub fn literal_hits(&self, rule: &str) -> Option<&[usize]> {
+        self.possible.as_ref()?.hits(rule)
+    }
+
     /// The 1-based line number of a byte offset.
     pub fn line_number(&self, offset: usize) -> usize {
         let starts = match self.known_line_starts {
@@ -513,6 +522,11 @@ impl<'a> Context<'a> {
             None => self.line_starts.get_or_init(|| line_starts(self.text)),
         };
         starts.partition_point(|&s| s <= offset)
+    }
+
+    /// The report's tables split into cells, shared by the table rules.
+    pub fn split_tables(&self) -> &crate::tables::SplitTables<'a> {
+        (self.split_tables).get_or_init(|| crate::tables::SplitTables::new(self.text, self.report))
     }
 
     pub fn slice(&self, range: &Range<usize>) -> &str {

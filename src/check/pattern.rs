@@ -222,7 +222,7 @@ impl Pattern {
             return;
         }
         let parts: Vec<(usize, Vec<Match>)> = self
-            .candidate_blocks(cx)
+            .candidate_blocks(cx, cx.literal_hits(sink.rule_id()))
             .into_iter()
             .filter_map(|b| Some((b, self.block_matches(cx.text, &cx.report.blocks[b])?)))
             .collect();
@@ -291,8 +291,20 @@ impl Pattern {
     /// because `^`/`$` see a line break on both sides of a block (CRLF mode)
     /// and a block's neighbours are line breaks. Only a pattern using `\A`
     /// or `\z` must search every block.
-    pub(super) fn candidate_blocks(&self, cx: &Context) -> Vec<usize> {
+    ///
+    /// With `hits`, where the literals every match contains occur (see
+    /// `Prefilter`), the blocks holding one are the candidates: no search.
+    pub(super) fn candidate_blocks(&self, cx: &Context, hits: Option<&[usize]>) -> Vec<usize> {
         let report = cx.report;
+        if let Some(hits) = hits {
+            let mut out: Vec<usize> = hits.iter().filter_map(|&at| report.block_at(at)).collect();
+            out.dedup();
+            // Where the literals are common (`年`, `。`), one search of the
+            // text costs less than searching most blocks one by one.
+            if out.len() * 4 <= report.blocks.len() {
+                return out;
+            }
+        }
         if self.text_anchored {
             return (0..report.blocks.len()).collect();
         }

@@ -173,7 +173,7 @@ impl Table {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        let Some(grid) = tables::read(cx.text, cx.report, &self.layout) else {
+        let Some(grid) = tables::read(cx.split_tables(), &self.layout) else {
             return;
         };
         if !grid.unplaced.is_empty() {

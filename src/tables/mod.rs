@@ -23,6 +23,7 @@ mod value;
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 pub use label::{normalize, normalize_text};
 pub use value::{Value, parse as parse_value};
@@ -312,22 +313,48 @@ fn caption_before<'a>(text: &'a str, report: &Report, block: usize) -> Option<&'
     }
 }
 
+/// A report's tables split into label and value cells, each table on first
+/// use; shared by every layout read against the report.
+pub struct SplitTables<'t> {
+    text: &'t str,
+    report: &'t Report,
+    /// By block.
+    rows: Vec<OnceLock<Vec<SplitRow>>>,
+}
+
+impl<'t> SplitTables<'t> {
+    pub fn new(text: &'t str, report: &'t Report) -> SplitTables<'t> {
+        SplitTables {
+            text,
+            report,
+            rows: report.blocks.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    fn rows(&self, block: usize, table: &crate::report::Table) -> &[SplitRow] {
+        match self.rows.get(block) {
+            Some(rows) => {
+                rows.get_or_init(|| table.rows.iter().map(|r| split_row(self.text, r)).collect())
+            }
+            None => &[],
+        }
+    }
+}
+
 /// Reads the report's tables that follow `layout`, merged into one grid.
 /// `None` when no table of the report follows it.
-pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
-    let split = |t: &crate::report::Table| -> Vec<SplitRow> {
-        t.rows.iter().map(|r| split_row(text, r)).collect()
-    };
+pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
+    let (text, report) = (split.text, split.report);
     // Tables without any of the layout's distinctive labels are split only
     // once the layout is known to be in the report (they may be its pieces).
-    let mut tables: Vec<(usize, &crate::report::Table, Option<Vec<SplitRow>>)> = report
+    let mut tables: Vec<(usize, &crate::report::Table, Option<&[SplitRow]>)> = report
         .blocks
         .iter()
         .enumerate()
         .filter_map(|(i, b)| match &b.kind {
             BlockKind::Table(t) => {
                 let raw = text.get(b.range.clone()).unwrap_or("");
-                Some((i, t, layout.may_hold(raw).then(|| split(t))))
+                Some((i, t, layout.may_hold(raw).then(|| split.rows(i, t))))
             }
             _ => None,
         })
@@ -340,13 +367,13 @@ pub fn read(text: &str, report: &Report, layout: &Layout) -> Option<Grid> {
         return None;
     }
     if known {
-        for (_, t, rows) in &mut tables {
+        for (i, t, rows) in &mut tables {
             if rows.is_none() {
-                *rows = Some(split(t));
+                *rows = Some(split.rows(*i, t));
             }
         }
     }
-    let tables: Vec<(usize, Vec<SplitRow>)> = tables
+    let tables: Vec<(usize, &[SplitRow])> = tables
         .into_iter()
         .filter_map(|(i, _, rows)| rows.map(|r| (i, r)))
         .collect();

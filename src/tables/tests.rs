@@ -56,7 +56,7 @@ fn two_columns() -> Layout {
 /// The values read, by (row key, column index), as numbers (None: blank).
 fn values(text: &str, layout: &Layout) -> Vec<(String, usize, Option<f64>)> {
     let report = Report::parse(text);
-    let Some(grid) = read(text, &report, layout) else {
+    let Some(grid) = read(&SplitTables::new(text, &report), layout) else {
         return Vec::new();
     };
     grid.cells()
@@ -85,7 +85,7 @@ fn one_cell_per_line_with_a_unit_column() {
 fn pipe_rows_keep_each_value_range() {
     let text = "收到申请数 | 件 | 3\n当面申请数 | 件 | 1\n网络申请数 | 件 | 2\n";
     let report = Report::parse(text);
-    let grid = read(text, &report, &applications()).unwrap();
+    let grid = read(&SplitTables::new(text, &report), &applications()).unwrap();
     let cell = grid.cell(0, 0).unwrap();
     assert_eq!(&text[cell.range.clone()], "3");
     assert!(grid.unplaced.is_empty());
@@ -163,7 +163,7 @@ fn labels_used_twice_follow_their_parent_row() {
 fn rows_that_cannot_be_placed_are_counted() {
     let text = "| 一、本年新收政府信息公开申请数量 | 4 | 4 |\n| （一）予以公开 | 3 | 3 |\n| 0 | 0 |\n| （七）总计 | 4 | 4 | 4 |\n";
     let report = Report::parse(text);
-    let grid = read(text, &report, &two_columns()).unwrap();
+    let grid = read(&SplitTables::new(text, &report), &two_columns()).unwrap();
     assert_eq!(grid.unplaced.len(), 2);
 }
 
@@ -172,8 +172,8 @@ fn tables_of_other_forms_are_not_read() {
     let text =
         "| 名称 | 某局2023年政府信息公开年度报告 |\n| 发布机构 | 某局 | 公开日期 | 2024-01-17 |\n";
     let report = Report::parse(text);
-    assert!(read(text, &report, &two_columns()).is_none());
-    assert!(read(text, &report, &review()).is_none());
+    assert!(read(&SplitTables::new(text, &report), &two_columns()).is_none());
+    assert!(read(&SplitTables::new(text, &report), &review()).is_none());
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn a_misspelt_label_is_read_as_the_row_it_nearly_spells() {
     );
     let text = "| 申请人情况 | 自然人 | 合计 |\n| 一、本年新收政府信息公开申请数量 | 4 | 4 |\n| 2.其他法律行政止公开 | 1 | 1 |\n| （七）总计 | 4 | 4 |\n| 3.其他 | 0 | 0 |\n";
     let report = Report::parse(text);
-    let grid = read(text, &report, &layout).unwrap();
+    let grid = read(&SplitTables::new(text, &report), &layout).unwrap();
     assert_eq!(grid.cell(1, 0).and_then(|c| c.value.number()), Some(1.0));
     assert_eq!(grid.misspelt.len(), 1);
     assert_eq!(&text[grid.misspelt[0].0.clone()], "2.其他法律行政止公开");
