@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use regex::Regex;
 
@@ -56,11 +57,22 @@ pub struct Outcome {
     pub failures: Vec<RuleFailure>,
 }
 
-/// A rule that panicked while checking a text.
+/// A rule that failed on a text: it panicked, or ran past its time limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleFailure {
     pub rule: String,
     pub reason: String,
+    /// It ran past its time limit (`rule_time_limit`), rather than panicked.
+    pub timed_out: bool,
+}
+
+/// How long one rule may take on a text before its findings are dropped:
+/// a second, and a millisecond more per 10 KB. Every rule's cost grows with
+/// the text about linearly, far below this (a 5 MB report takes all rules
+/// together about 0.3 s); one that takes longer is broken on this text, and
+/// a writer's other findings must not wait on it again.
+pub fn rule_time_limit(text_len: usize) -> Duration {
+    Duration::from_secs(1) + Duration::from_millis((text_len / 10_000) as u64)
 }
 
 /// Parses `text` and runs every rule in effect for it. The error is an
@@ -72,8 +84,9 @@ pub fn check(packs: &PackSet, text: &str, options: &CheckOptions) -> Result<Outc
         .with_possible_matches(plan.rule_set.prefilter.scan(text));
     let mut diagnostics = Vec::new();
     let mut failures = Vec::new();
+    let limit = rule_time_limit(text.len());
     for rule in plan.running() {
-        run_guarded(rule, &mut diagnostics, &mut failures, |out| {
+        run_guarded(rule, &mut diagnostics, &mut failures, limit, |out| {
             rule.run(&cx, out)
         });
     }
@@ -204,27 +217,46 @@ pub(super) fn mentions_by_block<'r, 't>(
         })
 }
 
-/// Runs one rule; a rule that panics loses its findings for this text and
-/// is listed in `failures`, the others still report (the server must keep
-/// serving the writer).
+/// Runs one rule; a rule that panics, or runs past `limit`, loses its
+/// findings for this text and is listed in `failures`, the others still
+/// report (the server must keep serving the writer). A rule cannot be
+/// stopped half-way: the limit is checked when it returns.
 pub(super) fn run_guarded(
     rule: &CompiledRule,
     diagnostics: &mut Vec<Diagnostic>,
     failures: &mut Vec<RuleFailure>,
+    limit: Duration,
     run: impl FnOnce(&mut Vec<Diagnostic>),
 ) {
     let before = diagnostics.len();
+    let started = Instant::now();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(diagnostics)));
-    if let Err(panic) = outcome {
+    let took = started.elapsed();
+    let failure = match outcome {
+        Err(panic) => Some((
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default(),
+            false,
+        )),
+        Ok(()) if took > limit => Some((
+            format!(
+                "运行了 {:.1} 秒，超过了 {:.1} 秒的限制",
+                took.as_secs_f64(),
+                limit.as_secs_f64()
+            ),
+            true,
+        )),
+        Ok(()) => None,
+    };
+    if let Some((reason, timed_out)) = failure {
         diagnostics.truncate(before);
-        let reason = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
         failures.push(RuleFailure {
             rule: rule.info.id.clone(),
             reason,
+            timed_out,
         });
     }
 }
@@ -324,11 +356,12 @@ mod tests {
             fix: None,
         };
         let (mut diagnostics, mut failures) = (Vec::new(), Vec::new());
-        run_guarded(first, &mut diagnostics, &mut failures, |out| {
+        let limit = Duration::from_secs(60);
+        run_guarded(first, &mut diagnostics, &mut failures, limit, |out| {
             out.push(finding(first, 0));
             panic!("规则内部错误");
         });
-        run_guarded(second, &mut diagnostics, &mut failures, |out| {
+        run_guarded(second, &mut diagnostics, &mut failures, limit, |out| {
             out.push(finding(second, 5));
         });
         assert_eq!(diagnostics.len(), 1);
@@ -338,7 +371,52 @@ mod tests {
             [RuleFailure {
                 rule: first.info.id.clone(),
                 reason: "规则内部错误".to_owned(),
+                timed_out: false,
             }]
         );
+    }
+
+    /// A rule that returns after its time limit loses its findings and is
+    /// listed as timed out; a quick one keeps its findings.
+    #[test]
+    fn a_rule_past_its_time_limit_loses_its_findings() {
+        let packs = PackSet::embedded();
+        let mut rules = packs.all_rules();
+        let (Some(slow), Some(quick)) = (rules.next(), rules.next()) else {
+            panic!("the embedded packs have rules");
+        };
+        let finding = |rule: &CompiledRule| Diagnostic {
+            rule: rule.info.clone(),
+            severity: rule.info.severity,
+            message: "发现".to_owned(),
+            range: 0..1,
+            related: Vec::new(),
+            fix: None,
+        };
+        let (mut diagnostics, mut failures) = (Vec::new(), Vec::new());
+        let limit = Duration::from_millis(20);
+        run_guarded(slow, &mut diagnostics, &mut failures, limit, |out| {
+            out.push(finding(slow));
+            std::thread::sleep(Duration::from_millis(60));
+        });
+        run_guarded(quick, &mut diagnostics, &mut failures, limit, |out| {
+            out.push(finding(quick));
+        });
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].rule.id, quick.info.id);
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].rule, slow.info.id);
+        assert!(failures[0].timed_out);
+        assert!(
+            failures[0].reason.contains("超过了 0.0 秒的限制"),
+            "{}",
+            failures[0].reason
+        );
+    }
+
+    #[test]
+    fn the_time_limit_grows_with_the_text() {
+        assert_eq!(rule_time_limit(0), Duration::from_secs(1));
+        assert_eq!(rule_time_limit(50_000_000), Duration::from_secs(6));
     }
 }

@@ -22,11 +22,12 @@
 
 use std::ops::Range;
 use std::sync::Arc;
+use std::time::Duration;
 
 use regex::Regex;
 
 use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_keys};
-use super::engine::{Plan, mentions_by_block, run_guarded, sort_findings};
+use super::engine::{Plan, mentions_by_block, rule_time_limit, run_guarded, sort_findings};
 use super::paired_marks::Mark;
 use super::pattern::{Match, is_section_head, section_heads};
 use super::prose_arithmetic::{BlockClaims, block_claims};
@@ -228,6 +229,11 @@ pub struct LiveCheck {
     line_starts: Vec<usize>,
     diagnostics: Arc<[Diagnostic]>,
     failures: Vec<RuleFailure>,
+    /// How long a rule may take, for a text's length (`rule_time_limit`).
+    time_limit: fn(usize) -> Duration,
+    /// The rules (indexed like `plan.rules`) that ran past their time limit
+    /// on this text: no longer run, until the rules in effect change.
+    timed_out: Vec<bool>,
 }
 
 impl LiveCheck {
@@ -262,6 +268,8 @@ impl LiveCheck {
             line_starts,
             diagnostics: Arc::from(Vec::new()),
             failures: Vec::new(),
+            time_limit: rule_time_limit,
+            timed_out: Vec::new(),
         };
         check.rebuild_parts();
         check.run();
@@ -320,7 +328,7 @@ impl LiveCheck {
             };
             let possible = (self.plan.rule_set.prefilter).scan(self.text.get(span).unwrap_or(""));
             for (i, rule) in running(&self.plan) {
-                if !rule.kind.by_blocks() {
+                if !rule.kind.by_blocks() || self.timed_out[i] {
                     continue;
                 }
                 let fresh: Vec<(usize, Part)> = if possible.may_match(&rule.info.id) {
@@ -421,6 +429,7 @@ impl LiveCheck {
 
     /// Computes every block's parts and the rules' tallies.
     fn rebuild_parts(&mut self) {
+        self.timed_out = vec![false; self.plan.rules.len()];
         self.parts = self.all_parts();
         let cx = Context::new(&self.text, self.live.report(), self.plan.year, None);
         let mut heads = vec![Vec::new(); self.plan.rules.len()];
@@ -504,8 +513,13 @@ impl LiveCheck {
         .with_line_starts(&self.line_starts);
         let mut diagnostics = Vec::new();
         let mut failures = Vec::new();
+        let limit = (self.time_limit)(self.text.len());
         for (i, rule) in running(&self.plan) {
-            run_guarded(rule, &mut diagnostics, &mut failures, |out| {
+            if self.timed_out[i] {
+                continue;
+            }
+            let failed = failures.len();
+            run_guarded(rule, &mut diagnostics, &mut failures, limit, |out| {
                 if rule.kind.by_blocks() {
                     let mut sink = Sink { rule, out };
                     let heads = rule.kind.section_filter().map(|_| &self.heads[i][..]);
@@ -514,6 +528,9 @@ impl LiveCheck {
                     rule.run(&cx, out);
                 }
             });
+            // Not run again on this text: the writer's other findings must
+            // not wait on it at every edit.
+            self.timed_out[i] = failures.get(failed).is_some_and(|f| f.timed_out);
         }
         sort_findings(&mut diagnostics);
         self.diagnostics = Arc::from(diagnostics);
@@ -757,6 +774,30 @@ mod tests {
     /// 1,000 seeded random edits on a realistic report (a seed report when
     /// the corpus is there, else the fixture), compared with a fresh check
     /// after every edit.
+    /// A rule past its time limit is listed once, then no longer run on
+    /// this text; the others go on.
+    #[test]
+    fn rules_past_their_time_limit_are_listed_once_then_left_out() {
+        let mut live = new_live(REPORT);
+        assert!(live.failures().is_empty());
+        // Every rule takes longer than no time at all.
+        live.time_limit = |_| Duration::ZERO;
+        edit_chars(&mut live, 40, 0, "字");
+        let running = running(&live.plan).count();
+        assert_eq!(live.failures().len(), running);
+        assert!(live.failures().iter().all(|f| f.timed_out));
+        assert!(live.diagnostics().is_empty());
+        edit_chars(&mut live, 40, 0, "字");
+        assert!(live.failures().is_empty());
+        assert!(live.diagnostics().is_empty());
+        // New rules in effect (another year): they run again.
+        live.time_limit = rule_time_limit;
+        let at = live.text().find("2023年政府").expect("the title");
+        live.edit(at..at + 4, "2022").expect("embedded packs");
+        assert!(live.failures().is_empty());
+        assert!(!live.diagnostics().is_empty());
+    }
+
     #[test]
     fn a_thousand_random_edits_equal_a_fresh_check() {
         let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use xxgk::baseline::{self, Baseline, Key};
-use xxgk::check::check;
+use xxgk::check::{RuleFailure, check};
 use xxgk::diagnostic::{RuleInfo, Severity};
 use xxgk::emit::{self, CheckedFile, Format, HumanOptions, Located, PositionTable, Source};
 use xxgk::report::Report;
@@ -225,7 +225,9 @@ struct Job {
 
 /// A checked file and, with a baseline, its path relative to the baseline's
 /// folder and its findings' keys.
-type Checked = (CheckedFile, Option<(String, Vec<Key>)>);
+/// A file checked: its findings, its baseline keys (with a baseline), and
+/// the rules that failed on it (their findings are missing).
+type Checked = (CheckedFile, Option<(String, Vec<Key>)>, Vec<RuleFailure>);
 
 fn run_check(args: &CheckArgs) -> Result<i32, String> {
     if args.statistics && !args.format.has_statistics() {
@@ -300,7 +302,16 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
     let mut keyed = Vec::new();
     for result in results {
         match result {
-            Ok((file, keys)) => {
+            Ok((file, keys, rule_failures)) => {
+                // The other rules' findings are still shown; the run fails
+                // (exit 2) because this file's check is incomplete.
+                for failure in rule_failures {
+                    eprintln!(
+                        "xxgk: 错误：{}：规则 {} 未能完成，其结果未计入（{}）",
+                        file.path, failure.rule, failure.reason
+                    );
+                    failed = true;
+                }
                 files.push(file);
                 keyed.extend(keys);
             }
@@ -489,7 +500,7 @@ fn check_job(
             report: hit.summary,
             diagnostics: hit.diagnostics,
         };
-        return Ok((file, None));
+        return Ok((file, None, Vec::new()));
     }
 
     // Text files are decoded; Word documents and web pages extracted.
@@ -502,16 +513,17 @@ fn check_job(
         let hit = store.by_text(slot, &key, &source.text);
         (slot, store, key, hit)
     });
-    let (summary, mut diagnostics, report) = match cached {
+    let (summary, mut diagnostics, report, failures) = match cached {
         Some((slot, store, key, Some(hit))) => {
             store.seen(slot, file, key);
-            (hit.summary, hit.diagnostics, None)
+            (hit.summary, hit.diagnostics, None, Vec::new())
         }
         cached => {
             let options = job.settings.options(args.year.year);
             let outcome = check(&job.settings.packs, &source.text, &options)
                 .map_err(|e| format!("{}: {e}", job.display))?;
-            if let Some((slot, store, key, _)) = cached {
+            // A check a rule failed on is incomplete: not kept.
+            if let Some((slot, store, key, _)) = cached.filter(|_| outcome.failures.is_empty()) {
                 let stored = Stored {
                     text: &source.text,
                     extracted,
@@ -521,7 +533,12 @@ fn check_job(
                 };
                 store.put(slot, file, key, stored);
             }
-            (outcome.summary, outcome.diagnostics, Some(outcome.report))
+            (
+                outcome.summary,
+                outcome.diagnostics,
+                Some(outcome.report),
+                outcome.failures,
+            )
         }
     };
     let keyed = job.baseline_path.map(|path| {
@@ -545,7 +562,7 @@ fn check_job(
         report: summary,
         diagnostics,
     };
-    Ok((file, keyed))
+    Ok((file, keyed, failures))
 }
 
 /// The settings for an input, or `None` when its configuration excludes it
