@@ -208,12 +208,7 @@ impl LiveReport {
         let old_count = self.report.blocks.len();
         let Some(window) = self.window(text, a) else {
             text.replace_range(a..b, replacement);
-            *self = LiveReport::parse(text);
-            return Reparsed {
-                start: 0,
-                old_end: old_count,
-                end: self.report.blocks.len(),
-            };
+            return self.reparse_all(text, a..b, a + replacement.len());
         };
         let (from_block, pairs_from, top) = window;
         let old_wrap = self.widths.estimate();
@@ -224,12 +219,7 @@ impl LiveReport {
         let new_b = a + replacement.len();
         self.widths.update(text, pairs_from, new_b + 1, true);
         if !self.widths.group_alike(&old_wrap, &self.widths.estimate()) {
-            *self = LiveReport::parse(text);
-            return Reparsed {
-                start: 0,
-                old_end: old_count,
-                end: self.report.blocks.len(),
-            };
+            return self.reparse_all(text, a..b, new_b);
         }
         let shift = |start: usize| (start + new_b).wrapping_sub(b);
         let old = &self.report.blocks;
@@ -256,6 +246,40 @@ impl LiveReport {
             start: from_block,
             old_end,
             end: from_block + count,
+        }
+    }
+
+    /// Parses the whole edited text again (the edit replaced the old text's
+    /// `edited` with what is now `edited.start..new_end`), and tells which
+    /// blocks differ from the old ones: those before the edit that came out
+    /// the same, and those after it that came out the same but moved, are
+    /// not re-parsed as far as the caller is concerned (their text is
+    /// unchanged, so is what was made from it).
+    fn reparse_all(&mut self, text: &str, edited: Range<usize>, new_end: usize) -> Reparsed {
+        let old = self.report.clone();
+        *self = LiveReport::parse(text);
+        let (old, new) = (&old.blocks, &self.report.blocks);
+        let start = old
+            .iter()
+            .zip(new)
+            .take_while(|(o, n)| o.range.end <= edited.start && o == n)
+            .count();
+        let same_moved = |(o, n): &(&Block, &Block)| {
+            o.range.start >= edited.end && {
+                let mut moved = (*o).clone();
+                moved.shift(new_end, edited.end);
+                &moved == *n
+            }
+        };
+        let kept = old.len().min(new.len()) - start;
+        let suffix = (old.iter().rev().zip(new.iter().rev()))
+            .take(kept)
+            .take_while(same_moved)
+            .count();
+        Reparsed {
+            start,
+            old_end: old.len() - suffix,
+            end: new.len() - suffix,
         }
     }
 
@@ -603,6 +627,27 @@ mod tests {
         let at = text.rfind("部分栏目").unwrap();
         let r = live.edit(&mut text, at..at, "新增\n");
         assert!(r.start > count / 2 && r.end < count, "{r:?} of {count}");
+        assert_eq!(live.report(), &Report::parse(&text));
+    }
+
+    /// An edit in the title zone parses the text again, but only the blocks
+    /// that came out different count as re-parsed.
+    #[test]
+    fn a_full_parse_reports_only_the_blocks_that_changed() {
+        let mut text = LIVE_SAMPLE.repeat(3);
+        let mut live = LiveReport::parse(&text);
+        let count = live.report().blocks.len();
+        let at = text.find("某某区人民政府").unwrap();
+        let r = live.edit(&mut text, at..at + "某某".len(), "东湖");
+        assert_eq!(
+            r,
+            Reparsed {
+                start: 0,
+                old_end: 1,
+                end: 1
+            }
+        );
+        assert_eq!(live.report().blocks.len(), count);
         assert_eq!(live.report(), &Report::parse(&text));
     }
 
