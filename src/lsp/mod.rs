@@ -466,12 +466,11 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        {
-            let mut state = self.state();
-            state
-                .documents
-                .insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
-        }
+        // Built before taking the lock: a big document's rope takes tens of
+        // milliseconds, and other documents' edits wait for the lock.
+        let document = Document::new(&doc.text, doc.version);
+        drop(doc.text);
+        self.state().documents.insert(doc.uri.clone(), document);
         self.schedule(doc.uri);
     }
 
