@@ -296,14 +296,28 @@ impl Pattern {
     /// `Prefilter`), the blocks holding one are the candidates: no search.
     pub(super) fn candidate_blocks(&self, cx: &Context, hits: Option<&[usize]>) -> Vec<usize> {
         let report = cx.report;
+        // Headings, tables and the preamble are a small part of a report:
+        // their blocks, searched one by one, are less text than the whole.
+        let narrow = matches!(
+            self.scope,
+            Scope::Headings | Scope::Tables | Scope::Preamble
+        );
+        let in_scope = |b: &usize| in_rule_scope(cx, self.scope, None, *b);
         if let Some(hits) = hits {
             let mut out: Vec<usize> = hits.iter().filter_map(|&at| report.block_at(at)).collect();
             out.dedup();
+            if narrow {
+                out.retain(in_scope);
+                return out;
+            }
             // Where the literals are common (`年`, `。`), one search of the
             // text costs less than searching most blocks one by one.
             if out.len() * 4 <= report.blocks.len() {
                 return out;
             }
+        }
+        if narrow {
+            return (0..report.blocks.len()).filter(in_scope).collect();
         }
         if self.text_anchored {
             return (0..report.blocks.len()).collect();
