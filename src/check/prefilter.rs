@@ -171,38 +171,30 @@ pub(super) fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 
 /// The characters (or bytes) of a small class, each as a literal.
 fn class_literals(class: &Class) -> Option<Vec<Vec<u8>>> {
-    match class {
-        Class::Unicode(class) => {
-            let size: u32 = class
-                .ranges()
-                .iter()
-                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
-                .sum();
-            (size <= MAX_CLASS).then(|| {
-                class
-                    .ranges()
-                    .iter()
-                    .flat_map(|r| r.start()..=r.end())
-                    .map(|c| c.to_string().into_bytes())
-                    .collect()
-            })
-        }
-        Class::Bytes(class) => {
-            let size: u32 = class
-                .ranges()
-                .iter()
-                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
-                .sum();
-            (size <= MAX_CLASS).then(|| {
-                class
-                    .ranges()
-                    .iter()
-                    .flat_map(|r| r.start()..=r.end())
-                    .map(|b| vec![b])
-                    .collect()
-            })
-        }
+    let ranges: Vec<(u32, u32)> = match class {
+        Class::Unicode(c) => (c.ranges().iter())
+            .map(|r| (u32::from(r.start()), u32::from(r.end())))
+            .collect(),
+        Class::Bytes(c) => (c.ranges().iter())
+            .map(|r| (u32::from(r.start()), u32::from(r.end())))
+            .collect(),
+    };
+    let size: u32 = ranges.iter().map(|(start, end)| end - start + 1).sum();
+    if size > MAX_CLASS {
+        return None;
     }
+    let unicode = matches!(class, Class::Unicode(_));
+    let literal = |v: u32| match (unicode, u8::try_from(v)) {
+        (true, _) => char::from_u32(v).map(|c| c.to_string().into_bytes()),
+        (false, Ok(byte)) => Some(vec![byte]),
+        (false, Err(_)) => None,
+    };
+    Some(
+        (ranges.into_iter())
+            .flat_map(|(start, end)| start..=end)
+            .filter_map(literal)
+            .collect(),
+    )
 }
 
 #[cfg(test)]
