@@ -302,67 +302,80 @@ impl LiveCheck {
         self.edit_line_starts(a..b, replacement);
         let reparsed = self.live.edit(&mut self.text, a..b, replacement);
         self.crlf += around(&self.text, a + replacement.len());
+        self.update_mentions(&reparsed);
         let report = self.live.report();
-        if reparsed.start == 0 && reparsed.end == report.blocks.len() {
-            self.mentions = all_mentions(&self.packs, &self.text, report);
-        } else {
-            let fresh = report.blocks[reparsed.start..reparsed.end]
-                .iter()
-                .map(|block| block_mentions(&self.packs, &self.text, block));
-            self.mentions
-                .splice(reparsed.start..reparsed.old_end, fresh.collect::<Vec<_>>());
-        }
         let mentioned = first_mentions(&self.packs, &self.text, report, &self.mentions);
         let plan = Plan::new(&self.packs, report, &mentioned, &self.options)?;
         if plan.same_rules(&self.plan) {
             // Same rules: the indices in the kept parts stay valid.
             self.plan.applied = plan.applied;
-            let mut chars = Vec::new();
-            let report = self.live.report();
-            let blocks = &report.blocks[reparsed.start..reparsed.end];
-            // Which patterns can match in the re-parsed blocks: one pass
-            // over them rather than a search per pattern and block.
-            let span = match (blocks.first(), blocks.last()) {
-                (Some(first), Some(last)) => first.range.start..last.range.end,
-                _ => 0..0,
-            };
-            let possible = (self.plan.rule_set.prefilter).scan(self.text.get(span).unwrap_or(""));
-            for (i, rule) in running(&self.plan) {
-                if !rule.kind.by_blocks() || self.timed_out[i] {
-                    continue;
-                }
-                let fresh: Vec<(usize, Part)> = if possible.may_match(&rule.info.id) {
-                    (reparsed.start..reparsed.end)
-                        .zip(blocks)
-                        .filter_map(|(b, block)| {
-                            Some((b, rule.kind.block_part(&self.text, block, &mut chars)?))
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let tally = &mut self.tallies[i];
-                for (_, part) in &fresh {
-                    tally.count(part, true);
-                }
-                for (_, part) in splice_blocks(&mut self.parts[i], &reparsed, fresh) {
-                    tally.count(&part, false);
-                }
-                if let Some(re) = rule.kind.section_filter() {
-                    let fresh = (reparsed.start..reparsed.end)
-                        .zip(blocks)
-                        .filter(|(_, block)| is_section_head(&self.text, block, re))
-                        .map(|(b, _)| b)
-                        .collect();
-                    splice_blocks(&mut self.heads[i], &reparsed, fresh);
-                }
-            }
+            self.update_parts(&reparsed);
         } else {
             self.plan = plan;
             self.rebuild_parts();
         }
         self.run();
         Ok(())
+    }
+
+    /// Re-reads the pack selectors' mentions of the re-parsed blocks.
+    fn update_mentions(&mut self, reparsed: &Reparsed) {
+        let report = self.live.report();
+        if reparsed.start == 0 && reparsed.end == report.blocks.len() {
+            self.mentions = all_mentions(&self.packs, &self.text, report);
+            return;
+        }
+        let fresh: Vec<_> = report.blocks[reparsed.start..reparsed.end]
+            .iter()
+            .map(|block| block_mentions(&self.packs, &self.text, block))
+            .collect();
+        self.mentions
+            .splice(reparsed.start..reparsed.old_end, fresh);
+    }
+
+    /// Recomputes the by-block rules' parts (and section heads) of the
+    /// re-parsed blocks, keeping every other block's.
+    fn update_parts(&mut self, reparsed: &Reparsed) {
+        let mut chars = Vec::new();
+        let report = self.live.report();
+        let blocks = &report.blocks[reparsed.start..reparsed.end];
+        // Which patterns can match in the re-parsed blocks: one pass over
+        // them rather than a search per pattern and block.
+        let span = match (blocks.first(), blocks.last()) {
+            (Some(first), Some(last)) => first.range.start..last.range.end,
+            _ => 0..0,
+        };
+        let possible = (self.plan.rule_set.prefilter).scan(self.text.get(span).unwrap_or(""));
+        for (i, rule) in running(&self.plan) {
+            if !rule.kind.by_blocks() || self.timed_out[i] {
+                continue;
+            }
+            let fresh: Vec<(usize, Part)> = if possible.may_match(&rule.info.id) {
+                (reparsed.start..reparsed.end)
+                    .zip(blocks)
+                    .filter_map(|(b, block)| {
+                        Some((b, rule.kind.block_part(&self.text, block, &mut chars)?))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let tally = &mut self.tallies[i];
+            for (_, part) in &fresh {
+                tally.count(part, true);
+            }
+            for (_, part) in splice_blocks(&mut self.parts[i], reparsed, fresh) {
+                tally.count(&part, false);
+            }
+            if let Some(re) = rule.kind.section_filter() {
+                let fresh = (reparsed.start..reparsed.end)
+                    .zip(blocks)
+                    .filter(|(_, block)| is_section_head(&self.text, block, re))
+                    .map(|(b, _)| b)
+                    .collect();
+                splice_blocks(&mut self.heads[i], reparsed, fresh);
+            }
+        }
     }
 
     /// Moves the line starts for the text's `range` replaced with
