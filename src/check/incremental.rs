@@ -345,21 +345,33 @@ impl LiveCheck {
             (Some(first), Some(last)) => first.range.start..last.range.end,
             _ => 0..0,
         };
-        let possible = (self.plan.rule_set.prefilter).scan(self.text.get(span).unwrap_or(""));
+        let possible =
+            (self.plan.rule_set.prefilter).scan(self.text.get(span.clone()).unwrap_or(""));
         for (i, rule) in running(&self.plan) {
             if !rule.kind.by_blocks() || self.timed_out[i] {
                 continue;
             }
-            let fresh: Vec<(usize, Part)> = if possible.may_match(&rule.info.id) {
-                (reparsed.start..reparsed.end)
-                    .zip(blocks)
-                    .filter_map(|(b, block)| {
-                        Some((b, rule.kind.block_part(&self.text, block, &mut chars)?))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
+            // A pattern's literals: only the blocks holding one can match
+            // (`hits` are offsets in the span, in order).
+            let hits = possible.hits(&rule.info.id);
+            let mut next_hit = 0;
+            let mut holds_a_hit = |block: &Block| {
+                let Some(hits) = hits else {
+                    return true;
+                };
+                let (from, to) = (block.range.start - span.start, block.range.end - span.start);
+                while hits.get(next_hit).is_some_and(|&h| h < from) {
+                    next_hit += 1;
+                }
+                hits.get(next_hit).is_some_and(|&h| h < to)
             };
+            let fresh: Vec<(usize, Part)> = (reparsed.start..reparsed.end)
+                .zip(blocks)
+                .filter(|(_, block)| holds_a_hit(block))
+                .filter_map(|(b, block)| {
+                    Some((b, rule.kind.block_part(&self.text, block, &mut chars)?))
+                })
+                .collect();
             let tally = &mut self.tallies[i];
             for (_, part) in &fresh {
                 tally.count(part, true);

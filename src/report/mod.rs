@@ -236,12 +236,25 @@ impl LiveReport {
             blocks::resplit(text, from, &self.widths, top, |at| resumes(at).is_some());
         let old_end = synced.and_then(resumes).unwrap_or(old_count);
         let count = fresh.len();
+        // The outline holds block indices and follows the headings: as many
+        // blocks as before and no heading among the old or new ones leave it
+        // as it is.
+        let is_heading = |blk: &Block| matches!(blk.kind, BlockKind::Heading(_));
+        let outline_kept = count == old_end - from_block
+            && !old[from_block..old_end]
+                .iter()
+                .chain(&fresh)
+                .any(is_heading);
         let report = Arc::make_mut(&mut self.report);
         report.blocks.splice(from_block..old_end, fresh);
         for block in &mut report.blocks[from_block + count..] {
             block.shift(new_b, b);
         }
-        *report = Report::from_blocks(text, std::mem::take(&mut report.blocks));
+        if outline_kept {
+            report.meta = meta::extract(text, &report.blocks);
+        } else {
+            *report = Report::from_blocks(text, std::mem::take(&mut report.blocks));
+        }
         Reparsed {
             start: from_block,
             old_end,
