@@ -87,3 +87,10 @@ fn document_regressions() {
     inputs.extend(reports());
     run_all(targets::document, &inputs);
 }
+
+#[test]
+fn live_regressions() {
+    let mut inputs = files("fuzz/regressions/live", &[]);
+    inputs.extend(reports());
+    run_all(targets::live, &inputs);
+}

@@ -9,18 +9,18 @@
 //! crate compiles this file too.
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use arbitrary::{Arbitrary, Unstructured};
 use tower_lsp_server::ls_types as lsp;
-use xxgk::check::{CheckOptions, check};
+use xxgk::check::{CheckOptions, LiveCheck, check};
 use xxgk::diagnostic::{Applicability, Fix, compatible_edits};
 use xxgk::lsp::document::Document;
 use xxgk::pack::{PackSet, PackSource};
 use xxgk::report::Report;
 use xxgk::text::{LineIndex, WideEncoding, decode};
 
-static PACKS: LazyLock<PackSet> = LazyLock::new(PackSet::embedded);
+static PACKS: LazyLock<Arc<PackSet>> = LazyLock::new(|| Arc::new(PackSet::embedded()));
 
 const ENCODINGS: [WideEncoding; 3] = [WideEncoding::Utf8, WideEncoding::Utf16, WideEncoding::Utf32];
 
@@ -210,4 +210,32 @@ pub fn document(bytes: &[u8]) {
         let inserted = change.text.chars().count();
         assert!(doc.rope.len_chars() <= before.max(inserted) + inserted);
     }
+}
+
+#[derive(Arbitrary, Debug)]
+struct Edits {
+    initial: String,
+    /// Where (a byte offset, taken modulo the text's length and narrowed
+    /// to a character boundary by the live check), how many bytes go, and
+    /// what comes in.
+    edits: Vec<(u32, u8, String)>,
+}
+
+/// The language server's route: a text checked live under arbitrary edits
+/// gives exactly the findings of a fresh check of the edited text.
+pub fn live(bytes: &[u8]) {
+    let Ok(session) = Edits::arbitrary_take_rest(Unstructured::new(bytes)) else {
+        return;
+    };
+    let options = CheckOptions::default();
+    let Ok(mut live) = LiveCheck::new(PACKS.clone(), options.clone(), session.initial) else {
+        return;
+    };
+    for (at, removed, text) in session.edits.iter().take(16) {
+        let start = *at as usize % (live.text().len() + 1);
+        let end = start + usize::from(*removed);
+        live.edit(start..end, text).expect("no forced packs");
+    }
+    let fresh = check(&PACKS, live.text(), &options).expect("no forced packs");
+    assert_eq!(&live.diagnostics()[..], &fresh.diagnostics[..]);
 }

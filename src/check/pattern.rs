@@ -296,12 +296,12 @@ impl Pattern {
     /// `Prefilter`), the blocks holding one are the candidates: no search.
     pub(super) fn candidate_blocks(&self, cx: &Context, hits: Option<&[usize]>) -> Vec<usize> {
         let report = cx.report;
-        // Headings, tables and the preamble are a small part of a report:
-        // their blocks, searched one by one, are less text than the whole.
-        let narrow = matches!(
-            self.scope,
-            Scope::Headings | Scope::Tables | Scope::Preamble
-        );
+        // Headings and tables are a small part of a report: their blocks,
+        // searched one by one, are less text than the whole. (Only scopes a
+        // block's kind decides: the live check keeps these blocks' parts
+        // while the rest of the report changes around them, and a block
+        // enters or leaves the preamble when a heading elsewhere does.)
+        let narrow = matches!(self.scope, Scope::Headings | Scope::Tables);
         let in_scope = |b: &usize| in_rule_scope(cx, self.scope, None, *b);
         if let Some(hits) = hits {
             let mut out: Vec<usize> = hits.iter().filter_map(|&at| report.block_at(at)).collect();
