@@ -229,6 +229,33 @@ impl Diagnostic {
     pub fn rule_id(&self) -> &str {
         &self.rule.id
     }
+
+    /// Moves a finding that an edit left alone along with the text: the edit
+    /// replaced the bytes `edited` with text now ending at `new_end`.
+    /// Positions up to the edit's start stay, positions from its end move.
+    pub fn follow_edit(&mut self, edited: &Range<usize>, new_end: usize) {
+        let follow = |r: &mut Range<usize>| {
+            let at = |p: usize| {
+                if p <= edited.start {
+                    p
+                } else {
+                    // Past the edit (a finding the edit left alone has no
+                    // position inside it).
+                    (p.max(edited.end) + new_end) - edited.end
+                }
+            };
+            *r = at(r.start)..at(r.end);
+        };
+        follow(&mut self.range);
+        for related in &mut self.related {
+            follow(&mut related.range);
+        }
+        if let Some(fix) = &mut self.fix {
+            for edit in &mut fix.edits {
+                follow(&mut edit.range);
+            }
+        }
+    }
 }
 
 /// The edits of as many of `fixes` as can be applied together: in order of

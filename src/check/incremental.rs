@@ -38,7 +38,7 @@ use super::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::pack::PackSet;
-use crate::report::{Block, LiveReport, Reparsed, Report};
+use crate::report::{Block, BlockKind, LiveReport, Reparsed, Report};
 
 /// What a by-block rule keeps from one block (offsets relative to the block).
 #[derive(Clone, Debug, PartialEq)]
@@ -78,6 +78,37 @@ impl Kind {
             | Kind::Metadata(_)
             | Kind::Deadline(_)
             | Kind::Table(_) => false,
+        }
+    }
+
+    /// Whether an edit cannot have changed the rule's findings other than
+    /// by moving them with the text. `quiet`: the re-parsed blocks had no
+    /// part of the rule before the edit and have none after it. Each kind
+    /// says what it reads beyond its parts.
+    fn unaffected(&self, edit: &Untouched, quiet: bool) -> bool {
+        if !edit.shape {
+            return false;
+        }
+        match self {
+            // Their parts, block kinds, scopes and section heads.
+            Kind::Pattern(_)
+            | Kind::RequiredText(_)
+            | Kind::DuplicatedWord(_)
+            | Kind::Signals(_) => quiet,
+            // Their messages cite line numbers.
+            Kind::DuplicatedParagraph(_) => quiet && edit.lines,
+            // The headings alone; the outline and block kinds.
+            Kind::HeadingNumbering(_) | Kind::EmptySection(_) => true,
+            // The tables and the caption before each.
+            Kind::Table(_) => !edit.caption,
+            // The text between their parts (paired marks), the text around
+            // their insertion points (required sections), the sign-off date:
+            // always run.
+            Kind::PairedMarks(_)
+            | Kind::ProseArithmetic(_)
+            | Kind::RequiredSections(_)
+            | Kind::Metadata(_)
+            | Kind::Deadline(_) => false,
         }
     }
 
@@ -203,6 +234,20 @@ impl Tally {
     }
 }
 
+/// What an edit left as it was, beyond the blocks it re-parsed: which
+/// rules' findings it cannot have changed (`Kind::unaffected`).
+#[derive(Clone, Debug, Default)]
+struct Untouched {
+    /// The outline, the tables and every block's kind
+    /// (`Reparsed::same_shape`); the year, issuer, line break, preamble and
+    /// closing blocks.
+    shape: bool,
+    /// No line break came or went.
+    lines: bool,
+    /// A re-parsed block may be the caption of the table after it.
+    caption: bool,
+}
+
 /// A text checked as it is edited. After any sequence of `edit`s, the
 /// findings equal `check` of the edited text with the same packs and options.
 pub struct LiveCheck {
@@ -227,6 +272,10 @@ pub struct LiveCheck {
     crlf: usize,
     /// Where each line starts (for messages that cite a line number).
     line_starts: Vec<usize>,
+    /// Each rule's findings (indexed like `plan.rules`); `None` when it
+    /// failed or was left out.
+    findings: Vec<Option<Vec<Diagnostic>>>,
+    /// All findings, sorted.
     diagnostics: Arc<[Diagnostic]>,
     failures: Vec<RuleFailure>,
     /// How long a rule may take, for a text's length (`rule_time_limit`).
@@ -234,6 +283,9 @@ pub struct LiveCheck {
     /// The rules (indexed like `plan.rules`) that ran past their time limit
     /// on this text: no longer run, until the rules in effect change.
     timed_out: Vec<bool>,
+    /// How many rules the last check ran (the others' findings were moved).
+    #[cfg(test)]
+    ran: usize,
 }
 
 impl LiveCheck {
@@ -266,13 +318,16 @@ impl LiveCheck {
             heads: Vec::new(),
             crlf,
             line_starts,
+            findings: Vec::new(),
             diagnostics: Arc::from(Vec::new()),
             failures: Vec::new(),
             time_limit: rule_time_limit,
             timed_out: Vec::new(),
+            #[cfg(test)]
+            ran: 0,
         };
         check.rebuild_parts();
-        check.run();
+        check.run(None);
         Ok(check)
     }
 
@@ -293,6 +348,8 @@ impl LiveCheck {
         };
         let (a, b) = (floor(range.start), floor(range.end));
         let b = b.max(a);
+        let lines = self.line_starts.len();
+        let (crlf, meta) = (self.crlf > 0, self.live.report().meta.clone());
         // A `\r\n` the edit makes or breaks is within one byte of it.
         let around = |text: &str, end: usize| {
             let bytes = &text.as_bytes()[a.saturating_sub(1)..(end + 1).min(text.len())];
@@ -306,15 +363,31 @@ impl LiveCheck {
         let report = self.live.report();
         let mentioned = first_mentions(&self.packs, &self.text, report, &self.mentions);
         let plan = Plan::new(&self.packs, report, &mentioned, &self.options)?;
-        if plan.same_rules(&self.plan) {
-            // Same rules: the indices in the kept parts stay valid.
-            self.plan.applied = plan.applied;
-            self.update_parts(&reparsed);
-        } else {
+        if !plan.same_rules(&self.plan) {
             self.plan = plan;
             self.rebuild_parts();
+            self.run(None);
+            return Ok(());
         }
-        self.run();
+        // Same rules: the indices in the kept parts stay valid.
+        let new_meta = &report.meta;
+        let untouched = Untouched {
+            shape: reparsed.same_shape
+                && (plan.year, &plan.issuer) == (self.plan.year, &self.plan.issuer)
+                && crlf == (self.crlf > 0)
+                && (&meta.preamble, &meta.closing, &meta.title)
+                    == (&new_meta.preamble, &new_meta.closing, &new_meta.title),
+            lines: lines == self.line_starts.len(),
+            caption: (report.blocks[reparsed.end..].iter())
+                .find(|blk| !matches!(blk.kind, BlockKind::Blank | BlockKind::PageNumber))
+                .is_some_and(|blk| matches!(blk.kind, BlockKind::Table(_))),
+        };
+        self.plan.applied = plan.applied;
+        let quiet = self.update_parts(&reparsed);
+        let unaffected: Vec<bool> = (self.plan.rules.iter().zip(quiet))
+            .map(|(rule, quiet)| rule.kind.unaffected(&untouched, quiet))
+            .collect();
+        self.run(Some((&unaffected, a..b, a + replacement.len())));
         Ok(())
     }
 
@@ -334,8 +407,10 @@ impl LiveCheck {
     }
 
     /// Recomputes the by-block rules' parts (and section heads) of the
-    /// re-parsed blocks, keeping every other block's.
-    fn update_parts(&mut self, reparsed: &Reparsed) {
+    /// re-parsed blocks, keeping every other block's. Tells, for each rule,
+    /// whether the re-parsed blocks had no part of it and have none now.
+    fn update_parts(&mut self, reparsed: &Reparsed) -> Vec<bool> {
+        let mut quiet = vec![false; self.plan.rules.len()];
         let mut chars = Vec::new();
         let report = self.live.report();
         let blocks = &report.blocks[reparsed.start..reparsed.end];
@@ -376,7 +451,10 @@ impl LiveCheck {
             for (_, part) in &fresh {
                 tally.count(part, true);
             }
-            for (_, part) in splice_blocks(&mut self.parts[i], reparsed, fresh) {
+            let gained = !fresh.is_empty();
+            let removed = splice_blocks(&mut self.parts[i], reparsed, fresh);
+            quiet[i] = !gained && removed.is_empty();
+            for (_, part) in removed {
                 tally.count(&part, false);
             }
             if let Some(re) = rule.kind.section_filter() {
@@ -388,6 +466,7 @@ impl LiveCheck {
                 splice_blocks(&mut self.heads[i], reparsed, fresh);
             }
         }
+        quiet
     }
 
     /// Moves the line starts for the text's `range` replaced with
@@ -525,8 +604,10 @@ impl LiveCheck {
     }
 
     /// Makes the findings: by-block rules from the parts, the others on the
-    /// whole report.
-    fn run(&mut self) {
+    /// whole report. `moved`: after an edit (which replaced the old text's
+    /// `edited` with text ending at `new_end`), the rules it left unaffected,
+    /// whose findings are moved with the text instead.
+    fn run(&mut self, moved: Option<(&[bool], Range<usize>, usize)>) {
         let report = self.live.report();
         let cx = Context::with_newline(
             &self.text,
@@ -536,15 +617,37 @@ impl LiveCheck {
             if self.crlf > 0 { "\r\n" } else { "\n" },
         )
         .with_line_starts(&self.line_starts);
-        let mut diagnostics = Vec::new();
         let mut failures = Vec::new();
         let limit = (self.time_limit)(self.text.len());
-        for (i, rule) in running(&self.plan) {
-            if self.timed_out[i] {
+        self.findings.resize(self.plan.rules.len(), None);
+        #[cfg(test)]
+        {
+            self.ran = 0;
+        }
+        for (i, rule) in self.plan.rules.iter().enumerate() {
+            let kept = &mut self.findings[i];
+            if let (Some((unaffected, edited, new_end)), Some(found)) = (&moved, kept.as_mut())
+                && unaffected[i]
+            {
+                for d in found {
+                    d.follow_edit(edited, *new_end);
+                }
                 continue;
             }
+            *kept = None;
+            let holds = rule
+                .condition
+                .holds(self.plan.year, self.plan.issuer.as_deref());
+            if !holds || self.timed_out[i] {
+                continue;
+            }
+            #[cfg(test)]
+            {
+                self.ran += 1;
+            }
             let failed = failures.len();
-            run_guarded(rule, &mut diagnostics, &mut failures, limit, |out| {
+            let mut found = Vec::new();
+            run_guarded(rule, &mut found, &mut failures, limit, |out| {
                 if rule.kind.by_blocks() {
                     let mut sink = Sink { rule, out };
                     let heads = rule.kind.section_filter().map(|_| &self.heads[i][..]);
@@ -556,7 +659,10 @@ impl LiveCheck {
             // Not run again on this text: the writer's other findings must
             // not wait on it at every edit.
             self.timed_out[i] = failures.get(failed).is_some_and(|f| f.timed_out);
+            self.findings[i] = (failures.len() == failed).then_some(found);
         }
+        let mut diagnostics: Vec<Diagnostic> =
+            self.findings.iter().flatten().flatten().cloned().collect();
         sort_findings(&mut diagnostics);
         self.diagnostics = Arc::from(diagnostics);
         self.failures = failures;
@@ -703,6 +809,38 @@ mod tests {
         let context = format!("replacing {start}..{end} with {insert:?}");
         live.edit(start..end, insert).expect("embedded packs");
         context
+    }
+
+    /// Edits that leave the outline and block kinds alone move most rules'
+    /// findings instead of making them again; next to what those rules read
+    /// (a table's caption, a copied paragraph's line, the sign-off), the
+    /// findings still equal a fresh check's.
+    #[test]
+    fn findings_moved_with_the_text_equal_a_fresh_check() {
+        let text = REPORT.replace(
+            "二、主动公开政府信息情况\n",
+            "二、主动公开政府信息情况\n第二十条第（一）项情况如下：\n",
+        );
+        let mut live = new_live(&text);
+        let everything = live.ran;
+        let mut edit = |live: &mut LiveCheck, anchor: &str, insert: &str| -> usize {
+            let at = live.text().find(anchor).expect("anchor") + anchor.len();
+            live.edit(at..at, insert).expect("embedded packs");
+            live_equals_fresh(live, &format!("{insert:?} after {anchor:?}"));
+            live.ran
+        };
+        // A plain paragraph: only the rules with parts there, and those that
+        // always run, are run again.
+        let ran = edit(&mut live, "本年新收申请", "共");
+        assert!(ran * 2 < everything, "{ran} of {everything} rules ran");
+        // The caption of a table, the sign-off, a copied paragraph and a
+        // line break before it, the text between paired marks.
+        edit(&mut live, "第二十条", "第");
+        edit(&mut live, "2024年3月", "3");
+        edit(&mut live, "但与群众期待相比仍", "然");
+        edit(&mut live, "全年收到申请20件", "\n");
+        edit(&mut live, "本报告依据《", "中国");
+        edit(&mut live, "某某县人民政府\n2024", "办公室");
     }
 
     #[test]

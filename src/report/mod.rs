@@ -172,6 +172,11 @@ pub struct Reparsed {
     pub start: usize,
     pub old_end: usize,
     pub end: usize,
+    /// The new blocks are as many as the old, each of the same kind, and
+    /// every heading and table among them is the old one (moved with the
+    /// text): the outline, the tables and every block's kind are as they
+    /// were; only prose, blank lines and page numbers changed.
+    pub same_shape: bool,
 }
 
 impl LiveReport {
@@ -236,15 +241,34 @@ impl LiveReport {
             blocks::resplit(text, from, &self.widths, top, |at| resumes(at).is_some());
         let old_end = synced.and_then(resumes).unwrap_or(old_count);
         let count = fresh.len();
-        // The outline holds block indices and follows the headings: as many
-        // blocks as before and no heading among the old or new ones leave it
-        // as it is.
-        let is_heading = |blk: &Block| matches!(blk.kind, BlockKind::Heading(_));
-        let outline_kept = count == old_end - from_block
-            && !old[from_block..old_end]
+        // The outline holds block indices and follows the headings' levels:
+        // as many blocks as before, with headings of the same levels in the
+        // same places, leave it as it is.
+        let level = |blk: &Block| match &blk.kind {
+            BlockKind::Heading(h) => Some(h.level),
+            _ => None,
+        };
+        let replaced = &old[from_block..old_end];
+        let outline_kept = count == replaced.len()
+            && replaced
                 .iter()
-                .chain(&fresh)
-                .any(is_heading);
+                .zip(&fresh)
+                .all(|(o, n)| level(o) == level(n));
+        // Headings and tables re-parsed the same, moved with the text; other
+        // blocks of the same kind.
+        let same_shape = count == replaced.len()
+            && replaced.iter().zip(&fresh).all(|(o, n)| match o.kind {
+                BlockKind::Blank | BlockKind::Paragraph | BlockKind::PageNumber => {
+                    std::mem::discriminant(&o.kind) == std::mem::discriminant(&n.kind)
+                }
+                BlockKind::Heading(_) | BlockKind::Table(_) if o.range.end <= a => o == n,
+                BlockKind::Heading(_) | BlockKind::Table(_) if o.range.start >= b => {
+                    let mut moved = o.clone();
+                    moved.shift(new_b, b);
+                    &moved == n
+                }
+                BlockKind::Heading(_) | BlockKind::Table(_) => false,
+            });
         let report = Arc::make_mut(&mut self.report);
         report.blocks.splice(from_block..old_end, fresh);
         for block in &mut report.blocks[from_block + count..] {
@@ -259,6 +283,7 @@ impl LiveReport {
             start: from_block,
             old_end,
             end: from_block + count,
+            same_shape,
         }
     }
 
@@ -293,6 +318,8 @@ impl LiveReport {
             start,
             old_end: old.len() - suffix,
             end: new.len() - suffix,
+            // A whole new parse: what changed is not looked into.
+            same_shape: false,
         }
     }
 
@@ -657,7 +684,8 @@ mod tests {
             Reparsed {
                 start: 0,
                 old_end: 1,
-                end: 1
+                end: 1,
+                same_shape: false
             }
         );
         assert_eq!(live.report().blocks.len(), count);
