@@ -823,7 +823,7 @@ mod tests {
         );
         let mut live = new_live(&text);
         let everything = live.ran;
-        let mut edit = |live: &mut LiveCheck, anchor: &str, insert: &str| -> usize {
+        let edit = |live: &mut LiveCheck, anchor: &str, insert: &str| -> usize {
             let at = live.text().find(anchor).expect("anchor") + anchor.len();
             live.edit(at..at, insert).expect("embedded packs");
             live_equals_fresh(live, &format!("{insert:?} after {anchor:?}"));
