@@ -90,6 +90,17 @@ pub(super) struct KeyCounts {
     repeated: HashSet<u64, BuildHasherDefault<KeyHasher>>,
 }
 
+impl KeyCounts {
+    fn count(&self, key: u64) -> u32 {
+        self.counts.get(&key).copied().unwrap_or(0)
+    }
+}
+
+/// Where each repeated sentence first occurs: its paragraph's block, and its
+/// index among that paragraph's sentences. Made by `finish`, kept up to date
+/// by `refinish`.
+pub(super) type FirstOccurrences = HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>>;
+
 /// A hasher for keys that are hashes.
 #[derive(Default)]
 pub(super) struct KeyHasher(u64);
@@ -166,20 +177,26 @@ impl DuplicatedParagraph {
             sink,
             parts.iter().map(|(b, s)| (*b, s.as_slice())),
             &counts,
+            None,
         );
     }
 
     /// The findings from the sentences of each paragraph (in document order),
     /// given how often each sentence occurs in the whole report. Only the
     /// paragraphs holding a sentence that occurs more than once can be part of
-    /// a repeated run, so only those are compared.
+    /// a repeated run, so only those are compared. `first_occurrences`, when
+    /// given, is filled in (for `refinish`).
     pub(super) fn finish<'p>(
         &self,
         cx: &Context,
         sink: &mut Sink,
         parts: impl Iterator<Item = (usize, &'p [Sentence])>,
         counts: &KeyCounts,
+        mut first_occurrences: Option<&mut FirstOccurrences>,
     ) {
+        if let Some(map) = first_occurrences.as_deref_mut() {
+            map.clear();
+        }
         if counts.repeated.is_empty() {
             // No sentence occurs twice: nothing to compare.
             return;
@@ -187,7 +204,7 @@ impl DuplicatedParagraph {
         let repeated = |s: &Sentence| counts.repeated.contains(&s.key);
         // All sentences in one vector; each paragraph is a range of it.
         let mut all: Vec<Sentence> = Vec::new();
-        let mut paragraphs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        let mut paragraphs: Vec<(usize, Range<usize>)> = Vec::new();
         for (b, sentences) in parts {
             if !sentences.iter().any(repeated) {
                 continue;
@@ -199,13 +216,14 @@ impl DuplicatedParagraph {
                 range: base + s.range.start..base + s.range.end,
                 ..*s
             }));
-            paragraphs.push((block.range.clone(), from..all.len()));
+            paragraphs.push((b, from..all.len()));
         }
         // Sentence key → index in `all` of its first occurrence, and the end
         // of that sentence's paragraph (a repeated run stays within it).
         let mut first: HashMap<u64, (usize, usize), BuildHasherDefault<KeyHasher>> =
             HashMap::with_capacity_and_hasher(counts.repeated.len(), Default::default());
-        for (block, own) in &paragraphs {
+        for (b, own) in &paragraphs {
+            let block = &cx.report.blocks[*b].range;
             let mut i = own.start;
             while i < own.end {
                 let Some(&(j, earlier_end)) = first.get(&all[i].key) else {
@@ -229,9 +247,98 @@ impl DuplicatedParagraph {
             }
             // Only repeated sentences are ever looked up.
             for k in own.clone().filter(|&k| repeated(&all[k])) {
-                first.entry(all[k].key).or_insert((k, own.end));
+                if let std::collections::hash_map::Entry::Vacant(entry) = first.entry(all[k].key) {
+                    entry.insert((k, own.end));
+                    if let Some(map) = first_occurrences.as_deref_mut() {
+                        map.insert(all[k].key, (*b, k - own.start));
+                    }
+                }
             }
         }
+    }
+
+    /// After an edit that moved no block and changed no line count, the
+    /// findings of the paragraphs it re-parsed: `old` and `new` are their
+    /// sentences before and after, `sentences_of` gives any other
+    /// paragraph's. Every other paragraph keeps its findings when no sentence
+    /// of the re-parsed ones, old or new, is another paragraph's original:
+    /// each either first occurs before all of them or occurs nowhere else.
+    /// Returns false, having reported nothing, when that does not hold (the
+    /// rule must be finished afresh).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn refinish<'p>(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        old: &[(usize, &[Sentence])],
+        new: &[(usize, &'p [Sentence])],
+        sentences_of: impl Fn(usize) -> Option<&'p [Sentence]>,
+        counts: &KeyCounts,
+        first: &mut FirstOccurrences,
+    ) -> bool {
+        let Some(start) = old.iter().chain(new).map(|(b, _)| *b).min() else {
+            return true;
+        };
+        // How often each key occurs in the old and in the new paragraphs.
+        let mut occurrences: HashMap<u64, (u32, u32), BuildHasherDefault<KeyHasher>> =
+            HashMap::default();
+        for (_, sentences) in old {
+            for s in *sentences {
+                occurrences.entry(s.key).or_default().0 += 1;
+            }
+        }
+        for (_, sentences) in new {
+            for s in *sentences {
+                occurrences.entry(s.key).or_default().1 += 1;
+            }
+        }
+        let others_unchanged = occurrences.iter().all(|(&key, &(in_old, in_new))| {
+            if first.get(&key).is_some_and(|&(q, _)| q < start) {
+                return true;
+            }
+            let after = counts.count(key);
+            let before = (after + in_old).saturating_sub(in_new);
+            after <= 1 && before <= 1
+        });
+        if !others_unchanged {
+            return false;
+        }
+        // The old paragraphs were first occurrences only of sentences found
+        // nowhere else: those entries go.
+        first.retain(|_, (q, _)| !old.iter().any(|(b, _)| b == q));
+        for &(b, sentences) in new {
+            let block = &cx.report.blocks[b].range;
+            let base = block.start;
+            let mut i = 0;
+            while i < sentences.len() {
+                let original = first
+                    .get(&sentences[i].key)
+                    .filter(|&&(q, _)| q < b)
+                    .and_then(|&(q, j)| Some((q, j, sentences_of(q)?)));
+                let Some((q, j, earlier)) = original else {
+                    i += 1;
+                    continue;
+                };
+                let mut len = 1;
+                while i + len < sentences.len()
+                    && j + len < earlier.len()
+                    && sentences[i + len].key == earlier[j + len].key
+                {
+                    len += 1;
+                }
+                let chars: usize = sentences[i..i + len].iter().map(|s| s.chars).sum();
+                if chars >= self.min_chars {
+                    let q_base = cx.report.blocks[q].range.start;
+                    let copy =
+                        base + sentences[i].range.start..base + sentences[i + len - 1].range.end;
+                    let original =
+                        q_base + earlier[j].range.start..q_base + earlier[j + len - 1].range.end;
+                    self.report(cx, sink, block, copy, original);
+                }
+                i += len;
+            }
+        }
+        true
     }
 
     fn report(

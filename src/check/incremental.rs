@@ -26,7 +26,9 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use super::duplicated_paragraph::{KeyCounts, Sentence, block_sentences, count_keys};
+use super::duplicated_paragraph::{
+    FirstOccurrences, KeyCounts, Sentence, block_sentences, count_keys,
+};
 use super::engine::{Plan, mentions_by_block, rule_time_limit, run_guarded, sort_findings};
 use super::paired_marks::Mark;
 use super::pattern::{Match, is_section_head, section_heads};
@@ -57,6 +59,15 @@ pub(super) enum Part {
     Signals(SignalHit),
     /// Paired marks.
     Marks(Vec<Mark>),
+}
+
+impl Part {
+    fn sentences(&self) -> Option<&[Sentence]> {
+        match self {
+            Part::Sentences(s) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 impl Kind {
@@ -151,7 +162,7 @@ impl Kind {
         cx: &Context,
         sink: &mut Sink,
         parts: &[(usize, Part)],
-        tally: &Tally,
+        tally: &mut Tally,
         heads: Option<&[usize]>,
     ) {
         match self {
@@ -188,6 +199,7 @@ impl Kind {
                     _ => None,
                 }),
                 &tally.keys,
+                Some(&mut tally.first),
             ),
             Kind::Signals(s) => s.finish(
                 cx,
@@ -224,6 +236,9 @@ impl Kind {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Tally {
     keys: KeyCounts,
+    /// Where each repeated sentence first occurs (made when the rule is
+    /// finished; for `DuplicatedParagraph::refinish`).
+    first: FirstOccurrences,
 }
 
 impl Tally {
@@ -246,6 +261,28 @@ struct Untouched {
     lines: bool,
     /// A re-parsed block may be the caption of the table after it.
     caption: bool,
+}
+
+/// What an edit did to a by-block rule's parts in the blocks it re-parsed.
+#[derive(Debug, Default)]
+struct PartsReplaced {
+    /// The parts those blocks had.
+    removed: Vec<(usize, Part)>,
+    /// Whether they have any now.
+    added: bool,
+}
+
+/// An edit, for the rules whose findings it leaves alone or changes only in
+/// the blocks it re-parsed.
+struct EditDone {
+    /// The old text's bytes it replaced, and where its text now ends.
+    edited: Range<usize>,
+    new_end: usize,
+    /// The blocks it re-parsed.
+    blocks: Range<usize>,
+    untouched: Untouched,
+    /// Indexed like `plan.rules`.
+    replaced: Vec<PartsReplaced>,
 }
 
 /// A text checked as it is edited. After any sequence of `edit`s, the
@@ -383,11 +420,14 @@ impl LiveCheck {
                 .is_some_and(|blk| matches!(blk.kind, BlockKind::Table(_))),
         };
         self.plan.applied = plan.applied;
-        let quiet = self.update_parts(&reparsed);
-        let unaffected: Vec<bool> = (self.plan.rules.iter().zip(quiet))
-            .map(|(rule, quiet)| rule.kind.unaffected(&untouched, quiet))
-            .collect();
-        self.run(Some((&unaffected, a..b, a + replacement.len())));
+        let replaced = self.update_parts(&reparsed);
+        self.run(Some(EditDone {
+            edited: a..b,
+            new_end: a + replacement.len(),
+            blocks: reparsed.start..reparsed.end,
+            untouched,
+            replaced,
+        }));
         Ok(())
     }
 
@@ -407,10 +447,12 @@ impl LiveCheck {
     }
 
     /// Recomputes the by-block rules' parts (and section heads) of the
-    /// re-parsed blocks, keeping every other block's. Tells, for each rule,
-    /// whether the re-parsed blocks had no part of it and have none now.
-    fn update_parts(&mut self, reparsed: &Reparsed) -> Vec<bool> {
-        let mut quiet = vec![false; self.plan.rules.len()];
+    /// re-parsed blocks, keeping every other block's, and tells what changed
+    /// (indexed like `plan.rules`).
+    fn update_parts(&mut self, reparsed: &Reparsed) -> Vec<PartsReplaced> {
+        let mut replaced: Vec<PartsReplaced> = (self.plan.rules.iter())
+            .map(|_| PartsReplaced::default())
+            .collect();
         let mut chars = Vec::new();
         let report = self.live.report();
         let blocks = &report.blocks[reparsed.start..reparsed.end];
@@ -451,12 +493,12 @@ impl LiveCheck {
             for (_, part) in &fresh {
                 tally.count(part, true);
             }
-            let gained = !fresh.is_empty();
+            let added = !fresh.is_empty();
             let removed = splice_blocks(&mut self.parts[i], reparsed, fresh);
-            quiet[i] = !gained && removed.is_empty();
-            for (_, part) in removed {
-                tally.count(&part, false);
+            for (_, part) in &removed {
+                tally.count(part, false);
             }
+            replaced[i] = PartsReplaced { removed, added };
             if let Some(re) = rule.kind.section_filter() {
                 let fresh = (reparsed.start..reparsed.end)
                     .zip(blocks)
@@ -466,7 +508,7 @@ impl LiveCheck {
                 splice_blocks(&mut self.heads[i], reparsed, fresh);
             }
         }
-        quiet
+        replaced
     }
 
     /// Moves the line starts for the text's `range` replaced with
@@ -604,10 +646,10 @@ impl LiveCheck {
     }
 
     /// Makes the findings: by-block rules from the parts, the others on the
-    /// whole report. `moved`: after an edit (which replaced the old text's
-    /// `edited` with text ending at `new_end`), the rules it left unaffected,
-    /// whose findings are moved with the text instead.
-    fn run(&mut self, moved: Option<(&[bool], Range<usize>, usize)>) {
+    /// whole report. After an edit, the findings of the rules it left
+    /// unaffected are moved with the text instead, and the duplicate search
+    /// looks at the re-parsed paragraphs alone where it can.
+    fn run(&mut self, edit: Option<EditDone>) {
         let report = self.live.report();
         let cx = Context::with_newline(
             &self.text,
@@ -625,16 +667,70 @@ impl LiveCheck {
             self.ran = 0;
         }
         for (i, rule) in self.plan.rules.iter().enumerate() {
-            let kept = &mut self.findings[i];
-            if let (Some((unaffected, edited, new_end)), Some(found)) = (&moved, kept.as_mut())
-                && unaffected[i]
-            {
-                for d in found {
-                    d.follow_edit(edited, *new_end);
+            let kept = self.findings[i].take();
+            let mut found = Vec::new();
+            let failed = failures.len();
+            if let (Some(edit), Some(mut moved)) = (&edit, kept) {
+                for d in &mut moved {
+                    d.follow_edit(&edit.edited, edit.new_end);
                 }
-                continue;
+                let replaced = &edit.replaced[i];
+                let quiet = replaced.removed.is_empty() && !replaced.added;
+                if rule.kind.unaffected(&edit.untouched, quiet) {
+                    self.findings[i] = Some(moved);
+                    continue;
+                }
+                if let Kind::DuplicatedParagraph(d) = &rule.kind
+                    && edit.untouched.shape
+                    && edit.untouched.lines
+                {
+                    let parts = &self.parts[i];
+                    let old: Vec<(usize, &[Sentence])> = (replaced.removed.iter())
+                        .filter_map(|(b, part)| Some((*b, part.sentences()?)))
+                        .collect();
+                    let new: Vec<(usize, &[Sentence])> = (parts.iter())
+                        .filter(|(b, _)| edit.blocks.contains(b))
+                        .filter_map(|(b, part)| Some((*b, part.sentences()?)))
+                        .collect();
+                    let sentences_of = |q: usize| {
+                        let k = parts.binary_search_by_key(&q, |(b, _)| *b).ok()?;
+                        parts[k].1.sentences()
+                    };
+                    let tally = &mut self.tallies[i];
+                    let mut refinished = false;
+                    run_guarded(rule, &mut found, &mut failures, limit, |out| {
+                        let mut sink = Sink { rule, out };
+                        refinished = d.refinish(
+                            &cx,
+                            &mut sink,
+                            &old,
+                            &new,
+                            sentences_of,
+                            &tally.keys,
+                            &mut tally.first,
+                        );
+                    });
+                    if refinished {
+                        // The findings of the re-parsed paragraphs are new;
+                        // the others moved.
+                        let span = match (edit.blocks.clone().next(), edit.blocks.clone().last()) {
+                            (Some(first), Some(last)) => {
+                                report.blocks[first].range.start..report.blocks[last].range.end
+                            }
+                            _ => 0..0,
+                        };
+                        moved.retain(|d| !span.contains(&d.range.start));
+                        moved.append(&mut found);
+                        moved.sort_by_key(|d| d.range.start);
+                        self.findings[i] = Some(moved);
+                        continue;
+                    }
+                    if failures.len() > failed {
+                        self.timed_out[i] = failures[failed].timed_out;
+                        continue;
+                    }
+                }
             }
-            *kept = None;
             let holds = rule
                 .condition
                 .holds(self.plan.year, self.plan.issuer.as_deref());
@@ -645,13 +741,12 @@ impl LiveCheck {
             {
                 self.ran += 1;
             }
-            let failed = failures.len();
-            let mut found = Vec::new();
             run_guarded(rule, &mut found, &mut failures, limit, |out| {
                 if rule.kind.by_blocks() {
                     let mut sink = Sink { rule, out };
                     let heads = rule.kind.section_filter().map(|_| &self.heads[i][..]);
-                    (rule.kind).finish(&cx, &mut sink, &self.parts[i], &self.tallies[i], heads);
+                    let tally = &mut self.tallies[i];
+                    (rule.kind).finish(&cx, &mut sink, &self.parts[i], tally, heads);
                 } else {
                     rule.run(&cx, out);
                 }
@@ -841,6 +936,41 @@ mod tests {
         edit(&mut live, "全年收到申请20件", "\n");
         edit(&mut live, "本报告依据《", "中国");
         edit(&mut live, "某某县人民政府\n2024", "办公室");
+    }
+
+    /// An edit in a copied paragraph makes that paragraph's duplicate
+    /// findings again (`DuplicatedParagraph::refinish`); an edit in the
+    /// original makes them all again. Each leaves what a fresh check finds.
+    #[test]
+    fn duplicates_follow_edits_to_the_copy_and_the_original() {
+        let sentence = "虽然取得了一定成绩，但与群众期待相比仍存在差距。";
+        let longer =
+            "虽然取得了一定成绩，但与群众期待相比仍存在差距，公开的及时性和解读质量都有待提高。";
+        let mut live = new_live(&REPORT.replace(sentence, longer));
+        let duplicates = |live: &LiveCheck| {
+            (live.diagnostics().iter())
+                .filter(|d| d.rule_id().ends_with("duplicated-paragraph"))
+                .count()
+        };
+        assert_eq!(duplicates(&live), 1);
+        // The copy: a sentence of its own, then the copied one (the finding
+        // goes), then back.
+        for (anchor, range, insert, left) in [
+            ("下一步将", 0..0, "还", 1),
+            ("群众期待", 0..0, "的", 0),
+            ("的群众期待", 0.."的".len(), "", 1),
+        ] {
+            let at = live.text().rfind(anchor).expect("anchor");
+            live.edit(at + range.start..at + range.end, insert)
+                .expect("embedded packs");
+            live_equals_fresh(&live, &format!("{insert:?} at the copy's {anchor:?}"));
+            assert_eq!(duplicates(&live), left, "{insert:?} at {anchor:?}");
+        }
+        // The original.
+        let at = live.text().find("群众期待").expect("anchor");
+        live.edit(at..at, "广大").expect("embedded packs");
+        live_equals_fresh(&live, "the original changed");
+        assert_eq!(duplicates(&live), 0);
     }
 
     #[test]
