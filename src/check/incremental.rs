@@ -93,23 +93,25 @@ impl Kind {
     }
 
     /// Whether an edit cannot have changed the rule's findings other than
-    /// by moving them with the text. `quiet`: the re-parsed blocks had no
-    /// part of the rule before the edit and have none after it. Each kind
-    /// says what it reads beyond its parts.
-    fn unaffected(&self, edit: &Untouched, quiet: bool) -> bool {
-        if !edit.shape {
+    /// by moving them with the text, given what it did to the rule's parts
+    /// in the blocks it re-parsed. Each kind says what it reads beyond its
+    /// parts.
+    fn unaffected(&self, edit: &Untouched, parts: &PartsReplaced) -> bool {
+        if !edit.blocks {
             return false;
         }
+        // The re-parsed blocks had no part of the rule before the edit and
+        // have none after it, and head the same sections.
+        let quiet = parts.removed.is_empty() && !parts.added && !parts.heads_changed;
         match self {
             // Their parts, block kinds, scopes and section heads.
-            Kind::Pattern(_)
-            | Kind::RequiredText(_)
-            | Kind::DuplicatedWord(_)
-            | Kind::Signals(_) => quiet,
+            Kind::Pattern(_) | Kind::DuplicatedWord(_) | Kind::Signals(_) => quiet,
+            // And the heading of a section the text is missing from.
+            Kind::RequiredText(_) => quiet && edit.headings,
             // Their messages cite line numbers.
             Kind::DuplicatedParagraph(_) => quiet && edit.lines,
-            // The headings alone; the outline and block kinds.
-            Kind::HeadingNumbering(_) | Kind::EmptySection(_) => true,
+            // The headings, the outline and block kinds.
+            Kind::HeadingNumbering(_) | Kind::EmptySection(_) => edit.headings,
             // The tables and the caption before each.
             Kind::Table(_) => !edit.caption,
             // The text between their parts (paired marks), the text around
@@ -254,12 +256,14 @@ impl Tally {
 #[derive(Clone, Debug, Default)]
 struct Untouched {
     /// The outline, the tables and every block's kind
-    /// (`Reparsed::same_shape`); the year, issuer, line break, preamble and
+    /// (`Reparsed::same_kinds`); the year, issuer, line break, preamble and
     /// closing blocks.
-    shape: bool,
+    blocks: bool,
+    /// Besides, every heading (`Reparsed::same_headings`).
+    headings: bool,
     /// No line break came or went.
     lines: bool,
-    /// A re-parsed block may be the caption of the table after it.
+    /// A re-parsed block may be the caption of a table.
     caption: bool,
 }
 
@@ -270,6 +274,8 @@ struct PartsReplaced {
     removed: Vec<(usize, Part)>,
     /// Whether they have any now.
     added: bool,
+    /// Whether they head other sections of the rule's `section` filter.
+    heads_changed: bool,
 }
 
 /// An edit, for the rules whose findings it leaves alone or changes only in
@@ -408,16 +414,26 @@ impl LiveCheck {
         }
         // Same rules: the indices in the kept parts stay valid.
         let new_meta = &report.meta;
+        let blocks = reparsed.same_kinds
+            && (plan.year, &plan.issuer) == (self.plan.year, &self.plan.issuer)
+            && crlf == (self.crlf > 0)
+            && (&meta.preamble, &meta.closing, &meta.title)
+                == (&new_meta.preamble, &new_meta.closing, &new_meta.title);
+        // A table among the re-parsed blocks or right after them (blank
+        // lines and page numbers apart) may have its caption among them.
+        let mut near = report.blocks[reparsed.start..].iter().enumerate();
+        let caption = near
+            .find(|(k, blk)| {
+                *k >= reparsed.end - reparsed.start
+                    && !matches!(blk.kind, BlockKind::Blank | BlockKind::PageNumber)
+                    || matches!(blk.kind, BlockKind::Table(_))
+            })
+            .is_some_and(|(_, blk)| matches!(blk.kind, BlockKind::Table(_)));
         let untouched = Untouched {
-            shape: reparsed.same_shape
-                && (plan.year, &plan.issuer) == (self.plan.year, &self.plan.issuer)
-                && crlf == (self.crlf > 0)
-                && (&meta.preamble, &meta.closing, &meta.title)
-                    == (&new_meta.preamble, &new_meta.closing, &new_meta.title),
+            blocks,
+            headings: blocks && reparsed.same_headings,
             lines: lines == self.line_starts.len(),
-            caption: (report.blocks[reparsed.end..].iter())
-                .find(|blk| !matches!(blk.kind, BlockKind::Blank | BlockKind::PageNumber))
-                .is_some_and(|blk| matches!(blk.kind, BlockKind::Table(_))),
+            caption,
         };
         self.plan.applied = plan.applied;
         let replaced = self.update_parts(&reparsed);
@@ -498,14 +514,17 @@ impl LiveCheck {
             for (_, part) in &removed {
                 tally.count(part, false);
             }
-            replaced[i] = PartsReplaced { removed, added };
+            replaced[i].removed = removed;
+            replaced[i].added = added;
             if let Some(re) = rule.kind.section_filter() {
                 let fresh = (reparsed.start..reparsed.end)
                     .zip(blocks)
                     .filter(|(_, block)| is_section_head(&self.text, block, re))
                     .map(|(b, _)| b)
-                    .collect();
-                splice_blocks(&mut self.heads[i], reparsed, fresh);
+                    .collect::<Vec<_>>();
+                let fresh_heads = fresh.clone();
+                replaced[i].heads_changed =
+                    splice_blocks(&mut self.heads[i], reparsed, fresh) != fresh_heads;
             }
         }
         replaced
@@ -675,13 +694,12 @@ impl LiveCheck {
                     d.follow_edit(&edit.edited, edit.new_end);
                 }
                 let replaced = &edit.replaced[i];
-                let quiet = replaced.removed.is_empty() && !replaced.added;
-                if rule.kind.unaffected(&edit.untouched, quiet) {
+                if rule.kind.unaffected(&edit.untouched, replaced) {
                     self.findings[i] = Some(moved);
                     continue;
                 }
                 if let Kind::DuplicatedParagraph(d) = &rule.kind
-                    && edit.untouched.shape
+                    && edit.untouched.blocks
                     && edit.untouched.lines
                 {
                     let parts = &self.parts[i];
@@ -934,6 +952,10 @@ mod tests {
         edit(&mut live, "2024年3月", "3");
         edit(&mut live, "但与群众期待相比仍", "然");
         edit(&mut live, "全年收到申请20件", "\n");
+        // Heading titles: one a section filter or a required section may
+        // name, one the caption of a table.
+        edit(&mut live, "四、存在的主要", "突出");
+        edit(&mut live, "二、主动公开", "的");
         edit(&mut live, "本报告依据《", "中国");
         edit(&mut live, "某某县人民政府\n2024", "办公室");
     }

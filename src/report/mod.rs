@@ -172,11 +172,14 @@ pub struct Reparsed {
     pub start: usize,
     pub old_end: usize,
     pub end: usize,
-    /// The new blocks are as many as the old, each of the same kind, and
-    /// every heading and table among them is the old one (moved with the
-    /// text): the outline, the tables and every block's kind are as they
-    /// were; only prose, blank lines and page numbers changed.
-    pub same_shape: bool,
+    /// The new blocks are as many as the old, each of the same kind, every
+    /// heading of the same level and every table the old one (moved with
+    /// the text): the outline, the tables and every block's kind are as
+    /// they were.
+    pub same_kinds: bool,
+    /// Besides, every heading is the old one (moved with the text): only
+    /// prose, blank lines and page numbers changed.
+    pub same_headings: bool,
 }
 
 impl LiveReport {
@@ -249,26 +252,29 @@ impl LiveReport {
             _ => None,
         };
         let replaced = &old[from_block..old_end];
-        let outline_kept = count == replaced.len()
-            && replaced
-                .iter()
-                .zip(&fresh)
-                .all(|(o, n)| level(o) == level(n));
-        // Headings and tables re-parsed the same, moved with the text; other
-        // blocks of the same kind.
-        let same_shape = count == replaced.len()
-            && replaced.iter().zip(&fresh).all(|(o, n)| match o.kind {
-                BlockKind::Blank | BlockKind::Paragraph | BlockKind::PageNumber => {
-                    std::mem::discriminant(&o.kind) == std::mem::discriminant(&n.kind)
-                }
-                BlockKind::Heading(_) | BlockKind::Table(_) if o.range.end <= a => o == n,
-                BlockKind::Heading(_) | BlockKind::Table(_) if o.range.start >= b => {
-                    let mut moved = o.clone();
-                    moved.shift(new_b, b);
-                    &moved == n
-                }
-                BlockKind::Heading(_) | BlockKind::Table(_) => false,
+        let pairs = || replaced.iter().zip(&fresh);
+        let same_count = count == replaced.len();
+        let outline_kept = same_count && pairs().all(|(o, n)| level(o) == level(n));
+        // A block before the edit re-parsed the same, or one after it the
+        // same but moved.
+        let unchanged = |o: &Block, n: &Block| {
+            if o.range.end <= a {
+                o == n
+            } else if o.range.start >= b {
+                let mut moved = o.clone();
+                moved.shift(new_b, b);
+                &moved == n
+            } else {
+                false
+            }
+        };
+        let same_kinds = outline_kept
+            && pairs().all(|(o, n)| match &o.kind {
+                BlockKind::Table(_) => unchanged(o, n),
+                kind => std::mem::discriminant(kind) == std::mem::discriminant(&n.kind),
             });
+        let same_headings = same_kinds
+            && pairs().all(|(o, n)| !matches!(o.kind, BlockKind::Heading(_)) || unchanged(o, n));
         let report = Arc::make_mut(&mut self.report);
         report.blocks.splice(from_block..old_end, fresh);
         for block in &mut report.blocks[from_block + count..] {
@@ -283,7 +289,8 @@ impl LiveReport {
             start: from_block,
             old_end,
             end: from_block + count,
-            same_shape,
+            same_kinds,
+            same_headings,
         }
     }
 
@@ -319,7 +326,8 @@ impl LiveReport {
             old_end: old.len() - suffix,
             end: new.len() - suffix,
             // A whole new parse: what changed is not looked into.
-            same_shape: false,
+            same_kinds: false,
+            same_headings: false,
         }
     }
 
@@ -685,7 +693,8 @@ mod tests {
                 start: 0,
                 old_end: 1,
                 end: 1,
-                same_shape: false
+                same_kinds: false,
+                same_headings: false
             }
         );
         assert_eq!(live.report().blocks.len(), count);
