@@ -96,10 +96,24 @@ impl Kind {
     /// by moving them with the text, given what it did to the rule's parts
     /// in the blocks it re-parsed. Each kind says what it reads beyond its
     /// parts.
-    fn unaffected(&self, edit: &Untouched, parts: &PartsReplaced) -> bool {
+    fn unaffected(&self, edit: &Untouched, parts: &PartsReplaced, found: &[Diagnostic]) -> bool {
         if !edit.blocks {
             return false;
         }
+        // A heading whose title alone changed appears in a heading-numbering
+        // finding only where its range or related places hold the label.
+        let titles_unused = || {
+            edit.retitled.as_ref().is_some_and(|retitled| {
+                !found.iter().any(|d| {
+                    let near = |r: &Range<usize>| {
+                        retitled
+                            .iter()
+                            .any(|h| r.start <= h.end && h.start <= r.end)
+                    };
+                    near(&d.range) || d.related.iter().any(|r| near(&r.range))
+                })
+            })
+        };
         // The re-parsed blocks had no part of the rule before the edit and
         // have none after it, and head the same sections.
         let quiet = parts.removed.is_empty() && !parts.added && !parts.heads_changed;
@@ -110,8 +124,12 @@ impl Kind {
             Kind::RequiredText(_) => quiet && edit.headings,
             // Their messages cite line numbers.
             Kind::DuplicatedParagraph(_) => quiet && edit.lines,
-            // The headings, the outline and block kinds.
-            Kind::HeadingNumbering(_) | Kind::EmptySection(_) => edit.headings,
+            // The headings' markers and numbers, and the labels of those in
+            // its findings.
+            Kind::HeadingNumbering(_) => edit.headings || titles_unused(),
+            // The headings (a title may or may not announce content), the
+            // outline and block kinds.
+            Kind::EmptySection(_) => edit.headings,
             // The tables and the caption before each.
             Kind::Table(_) => !edit.caption,
             // The text between their parts (paired marks), the text around
@@ -259,8 +277,11 @@ struct Untouched {
     /// (`Reparsed::same_kinds`); the year, issuer, line break, preamble and
     /// closing blocks.
     blocks: bool,
-    /// Besides, every heading (`Reparsed::same_headings`).
+    /// Besides, every heading (`Reparsed::changed_headings`).
     headings: bool,
+    /// Where `blocks` holds but headings changed in their titles alone
+    /// (`Reparsed::retitled_only`): those headings' blocks.
+    retitled: Option<Vec<Range<usize>>>,
     /// No line break came or went.
     lines: bool,
     /// A re-parsed block may be the caption of a table.
@@ -429,9 +450,15 @@ impl LiveCheck {
                     || matches!(blk.kind, BlockKind::Table(_))
             })
             .is_some_and(|(_, blk)| matches!(blk.kind, BlockKind::Table(_)));
+        let retitled = (blocks && reparsed.retitled_only).then(|| {
+            (reparsed.changed_headings.iter())
+                .map(|&h| report.blocks[h].range.clone())
+                .collect()
+        });
         let untouched = Untouched {
             blocks,
-            headings: blocks && reparsed.same_headings,
+            headings: blocks && reparsed.changed_headings.is_empty(),
+            retitled,
             lines: lines == self.line_starts.len(),
             caption,
         };
@@ -694,7 +721,7 @@ impl LiveCheck {
                     d.follow_edit(&edit.edited, edit.new_end);
                 }
                 let replaced = &edit.replaced[i];
-                if rule.kind.unaffected(&edit.untouched, replaced) {
+                if rule.kind.unaffected(&edit.untouched, replaced, &moved) {
                     self.findings[i] = Some(moved);
                     continue;
                 }
@@ -958,6 +985,37 @@ mod tests {
         edit(&mut live, "二、主动公开", "的");
         edit(&mut live, "本报告依据《", "中国");
         edit(&mut live, "某某县人民政府\n2024", "办公室");
+    }
+
+    /// A heading-numbering finding quotes the title of the heading it flags
+    /// and points at the one before: editing either title makes it again,
+    /// editing another heading's title moves it.
+    #[test]
+    fn numbering_findings_quote_the_titles_they_name() {
+        let mut live = new_live(&REPORT.replace("（二）依申请公开", "（三）依申请公开"));
+        let numbering = |live: &LiveCheck| {
+            (live.diagnostics().iter())
+                .filter(|d| d.rule_id().ends_with("heading-numbering"))
+                .map(|d| {
+                    let related: Vec<usize> = d.related.iter().map(|r| r.range.len()).collect();
+                    (d.message.clone(), d.range.len(), related)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(numbering(&live).len(), 1);
+        for (anchor, insert) in [
+            ("（三）依申请", "的"),
+            ("（一）主动", "全面"),
+            ("一、总体", "工作"),
+        ] {
+            let before = numbering(&live);
+            let at = live.text().find(anchor).expect("anchor") + anchor.len();
+            live.edit(at..at, insert).expect("embedded packs");
+            live_equals_fresh(&live, &format!("{insert:?} after {anchor:?}"));
+            let after = numbering(&live);
+            let quoted = !anchor.starts_with("一、");
+            assert_eq!(before != after, quoted, "{before:?} → {after:?}");
+        }
     }
 
     /// An edit in a copied paragraph makes that paragraph's duplicate

@@ -177,9 +177,12 @@ pub struct Reparsed {
     /// the text): the outline, the tables and every block's kind are as
     /// they were.
     pub same_kinds: bool,
-    /// Besides, every heading is the old one (moved with the text): only
-    /// prose, blank lines and page numbers changed.
-    pub same_headings: bool,
+    /// The re-parsed headings that are not the old ones moved with the
+    /// text (block indices; with `same_kinds`).
+    pub changed_headings: Vec<usize>,
+    /// Those differ from the old ones in their titles alone: the marker,
+    /// ordinal, level, punctuation and run-in are the same.
+    pub retitled_only: bool,
 }
 
 impl LiveReport {
@@ -273,8 +276,17 @@ impl LiveReport {
                 BlockKind::Table(_) => unchanged(o, n),
                 kind => std::mem::discriminant(kind) == std::mem::discriminant(&n.kind),
             });
-        let same_headings = same_kinds
-            && pairs().all(|(o, n)| !matches!(o.kind, BlockKind::Heading(_)) || unchanged(o, n));
+        let mut changed_headings = Vec::new();
+        let mut retitled_only = true;
+        for (k, (o, n)) in pairs().enumerate() {
+            if let (BlockKind::Heading(x), BlockKind::Heading(y)) = (&o.kind, &n.kind)
+                && !unchanged(o, n)
+            {
+                changed_headings.push(from_block + k);
+                retitled_only &= (x.marker, x.ordinal, x.level, &x.punctuation, x.run_in)
+                    == (y.marker, y.ordinal, y.level, &y.punctuation, y.run_in);
+            }
+        }
         let report = Arc::make_mut(&mut self.report);
         report.blocks.splice(from_block..old_end, fresh);
         for block in &mut report.blocks[from_block + count..] {
@@ -290,7 +302,8 @@ impl LiveReport {
             old_end,
             end: from_block + count,
             same_kinds,
-            same_headings,
+            changed_headings,
+            retitled_only,
         }
     }
 
@@ -327,7 +340,8 @@ impl LiveReport {
             end: new.len() - suffix,
             // A whole new parse: what changed is not looked into.
             same_kinds: false,
-            same_headings: false,
+            changed_headings: Vec::new(),
+            retitled_only: false,
         }
     }
 
@@ -694,7 +708,8 @@ mod tests {
                 old_end: 1,
                 end: 1,
                 same_kinds: false,
-                same_headings: false
+                changed_headings: Vec::new(),
+                retitled_only: false
             }
         );
         assert_eq!(live.report().blocks.len(), count);
