@@ -230,6 +230,14 @@ impl Diagnostic {
         &self.rule.id
     }
 
+    /// Whether any of the finding's positions lies after byte `at` (an edit
+    /// there moves it).
+    pub fn reaches_past(&self, at: usize) -> bool {
+        self.range.end > at
+            || self.related.iter().any(|r| r.range.end > at)
+            || (self.fix.iter()).any(|f| f.edits.iter().any(|e| e.range.end > at))
+    }
+
     /// Moves a finding that an edit left alone along with the text: the edit
     /// replaced the bytes `edited` with text now ending at `new_end`.
     /// Positions up to the edit's start stay, positions from its end move.

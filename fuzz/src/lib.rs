@@ -14,7 +14,7 @@ use std::sync::{Arc, LazyLock};
 use arbitrary::{Arbitrary, Unstructured};
 use tower_lsp_server::ls_types as lsp;
 use xxgk::check::{CheckOptions, LiveCheck, check};
-use xxgk::diagnostic::{Applicability, Fix, compatible_edits};
+use xxgk::diagnostic::{Applicability, Diagnostic, Fix, compatible_edits};
 use xxgk::lsp::document::Document;
 use xxgk::pack::{PackSet, PackSource};
 use xxgk::report::Report;
@@ -237,5 +237,7 @@ pub fn live(bytes: &[u8]) {
         live.edit(start..end, text).expect("no forced packs");
     }
     let fresh = check(&PACKS, live.text(), &options).expect("no forced packs");
-    assert_eq!(&live.diagnostics()[..], &fresh.diagnostics[..]);
+    let diagnostics = live.diagnostics();
+    let found: Vec<&Diagnostic> = diagnostics.iter().map(|d| &**d).collect();
+    assert_eq!(found, fresh.diagnostics.iter().collect::<Vec<_>>());
 }

@@ -273,8 +273,9 @@ pub(super) fn run_guarded(
 }
 
 /// Findings in the order every front end shows them: by position, then rule.
-pub(super) fn sort_findings(diagnostics: &mut [Diagnostic]) {
+pub(super) fn sort_findings<D: std::borrow::Borrow<Diagnostic>>(diagnostics: &mut [D]) {
     diagnostics.sort_by(|a, b| {
+        let (a, b) = (a.borrow(), b.borrow());
         (a.range.start, a.range.end, &a.rule.id).cmp(&(b.range.start, b.range.end, &b.rule.id))
     });
 }

@@ -96,7 +96,12 @@ impl Kind {
     /// by moving them with the text, given what it did to the rule's parts
     /// in the blocks it re-parsed. Each kind says what it reads beyond its
     /// parts.
-    fn unaffected(&self, edit: &Untouched, parts: &PartsReplaced, found: &[Diagnostic]) -> bool {
+    fn unaffected(
+        &self,
+        edit: &Untouched,
+        parts: &PartsReplaced,
+        found: &[Arc<Diagnostic>],
+    ) -> bool {
         if !edit.blocks {
             return false;
         }
@@ -338,9 +343,10 @@ pub struct LiveCheck {
     line_starts: Vec<usize>,
     /// Each rule's findings (indexed like `plan.rules`); `None` when it
     /// failed or was left out.
-    findings: Vec<Option<Vec<Diagnostic>>>,
-    /// All findings, sorted.
-    diagnostics: Arc<[Diagnostic]>,
+    findings: Vec<Option<Vec<Arc<Diagnostic>>>>,
+    /// All findings, sorted. Shared with the rules' lists and the snapshots
+    /// of earlier versions: a finding an edit does not move is not copied.
+    diagnostics: Arc<[Arc<Diagnostic>]>,
     failures: Vec<RuleFailure>,
     /// How long a rule may take, for a text's length (`rule_time_limit`).
     time_limit: fn(usize) -> Duration,
@@ -591,7 +597,7 @@ impl LiveCheck {
     }
 
     /// Sorted by position, then rule id, as `check` sorts them.
-    pub fn diagnostics(&self) -> Arc<[Diagnostic]> {
+    pub fn diagnostics(&self) -> Arc<[Arc<Diagnostic>]> {
         self.diagnostics.clone()
     }
 
@@ -614,7 +620,7 @@ impl LiveCheck {
             summary: self.plan.summary(),
             applied: self.plan.applied.clone(),
             rules: self.plan.rules.clone(),
-            diagnostics: self.diagnostics.to_vec(),
+            diagnostics: self.diagnostics.iter().map(|d| (**d).clone()).collect(),
             failures: self.failures.clone(),
         }
     }
@@ -718,7 +724,9 @@ impl LiveCheck {
             let failed = failures.len();
             if let (Some(edit), Some(mut moved)) = (&edit, kept) {
                 for d in &mut moved {
-                    d.follow_edit(&edit.edited, edit.new_end);
+                    if d.reaches_past(edit.edited.start) {
+                        Arc::make_mut(d).follow_edit(&edit.edited, edit.new_end);
+                    }
                 }
                 let replaced = &edit.replaced[i];
                 if rule.kind.unaffected(&edit.untouched, replaced, &moved) {
@@ -765,7 +773,7 @@ impl LiveCheck {
                             _ => 0..0,
                         };
                         moved.retain(|d| !span.contains(&d.range.start));
-                        moved.append(&mut found);
+                        moved.extend(found.into_iter().map(Arc::new));
                         moved.sort_by_key(|d| d.range.start);
                         self.findings[i] = Some(moved);
                         continue;
@@ -799,9 +807,10 @@ impl LiveCheck {
             // Not run again on this text: the writer's other findings must
             // not wait on it at every edit.
             self.timed_out[i] = failures.get(failed).is_some_and(|f| f.timed_out);
-            self.findings[i] = (failures.len() == failed).then_some(found);
+            self.findings[i] =
+                (failures.len() == failed).then(|| found.into_iter().map(Arc::new).collect());
         }
-        let mut diagnostics: Vec<Diagnostic> =
+        let mut diagnostics: Vec<Arc<Diagnostic>> =
             self.findings.iter().flatten().flatten().cloned().collect();
         sort_findings(&mut diagnostics);
         self.diagnostics = Arc::from(diagnostics);
@@ -924,7 +933,13 @@ mod tests {
         let fresh = check(&packs(), live.text(), &CheckOptions::default()).expect("embedded packs");
         assert_eq!(live.report(), &fresh.report, "{context}");
         assert_eq!(live.summary(), fresh.summary, "{context}");
-        assert_eq!(&live.diagnostics()[..], &fresh.diagnostics[..], "{context}");
+        let diagnostics = live.diagnostics();
+        let found: Vec<&Diagnostic> = diagnostics.iter().map(|d| &**d).collect();
+        assert_eq!(
+            found,
+            fresh.diagnostics.iter().collect::<Vec<_>>(),
+            "{context}"
+        );
         assert_eq!(live.line_starts, line_starts(live.text()), "{context}");
     }
 

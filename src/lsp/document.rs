@@ -88,7 +88,7 @@ pub struct Analysis {
     pub report: Arc<Report>,
     pub summary: ReportSummary,
     pub rules: Vec<Arc<CompiledRule>>,
-    pub diagnostics: Arc<[Diagnostic]>,
+    pub diagnostics: Arc<[Arc<Diagnostic>]>,
 }
 
 impl Analysis {
