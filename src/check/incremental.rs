@@ -100,6 +100,7 @@ impl Kind {
         &self,
         edit: &Untouched,
         parts: &PartsReplaced,
+        tally: &Tally,
         found: &[Arc<Diagnostic>],
     ) -> bool {
         if !edit.blocks {
@@ -121,10 +122,17 @@ impl Kind {
         };
         // The re-parsed blocks had no part of the rule before the edit and
         // have none after it, and head the same sections.
-        let quiet = parts.removed.is_empty() && !parts.added && !parts.heads_changed;
+        let quiet =
+            self.by_blocks() && parts.removed.is_empty() && !parts.added && !parts.heads_changed;
         match self {
             // Their parts, block kinds, scopes and section heads.
             Kind::Pattern(_) | Kind::DuplicatedWord(_) | Kind::Signals(_) => quiet,
+            // And the text between two parts while a mark is open.
+            Kind::PairedMarks(_) => {
+                quiet
+                    && !(tally.open_spans.iter())
+                        .any(|s| s.start < edit.reparsed.end && edit.reparsed.start < s.end)
+            }
             // And the heading of a section the text is missing from.
             Kind::RequiredText(_) => quiet && edit.headings,
             // Their messages cite line numbers.
@@ -137,11 +145,9 @@ impl Kind {
             Kind::EmptySection(_) => edit.headings,
             // The tables and the caption before each.
             Kind::Table(_) => !edit.caption,
-            // The text between their parts (paired marks), the text around
-            // their insertion points (required sections), the sign-off date:
-            // always run.
-            Kind::PairedMarks(_)
-            | Kind::ProseArithmetic(_)
+            // Claims across blocks, the text around their insertion points
+            // (required sections), the sign-off date: always run.
+            Kind::ProseArithmetic(_)
             | Kind::RequiredSections(_)
             | Kind::Metadata(_)
             | Kind::Deadline(_) => false,
@@ -249,6 +255,7 @@ impl Kind {
                     Part::Marks(marks) => Some((*b, marks.as_slice())),
                     _ => None,
                 }),
+                Some(&mut tally.open_spans),
             ),
             _ => {}
         }
@@ -264,6 +271,9 @@ pub(super) struct Tally {
     /// Where each repeated sentence first occurs (made when the rule is
     /// finished; for `DuplicatedParagraph::refinish`).
     first: FirstOccurrences,
+    /// The blocks looked at between two parts while a mark was open (made
+    /// when the rule is finished; see `PairedMarks::finish`).
+    open_spans: Vec<Range<usize>>,
 }
 
 impl Tally {
@@ -289,6 +299,8 @@ struct Untouched {
     retitled: Option<Vec<Range<usize>>>,
     /// No line break came or went.
     lines: bool,
+    /// The blocks the edit re-parsed.
+    reparsed: Range<usize>,
     /// A re-parsed block may be the caption of a table.
     caption: bool,
 }
@@ -466,6 +478,7 @@ impl LiveCheck {
             headings: blocks && reparsed.changed_headings.is_empty(),
             retitled,
             lines: lines == self.line_starts.len(),
+            reparsed: reparsed.start..reparsed.end,
             caption,
         };
         self.plan.applied = plan.applied;
@@ -729,7 +742,7 @@ impl LiveCheck {
                     }
                 }
                 let replaced = &edit.replaced[i];
-                if rule.kind.unaffected(&edit.untouched, replaced, &moved) {
+                if (rule.kind).unaffected(&edit.untouched, replaced, &self.tallies[i], &moved) {
                     self.findings[i] = Some(moved);
                     continue;
                 }
@@ -1002,6 +1015,40 @@ mod tests {
         edit(&mut live, "某某县人民政府\n2024", "办公室");
     }
 
+    /// An unpaired mark is looked for across the paragraphs between an
+    /// opening mark and its partner: an edit there that ends a sentence
+    /// before a blank line splits the pair, though the edited paragraph has
+    /// no mark.
+    #[test]
+    fn marks_open_across_an_edited_paragraph_are_paired_again() {
+        let text = REPORT.replace(
+            "一、总体情况\n",
+            &format!(
+                "一、总体情况\n依据《中华人民共和国政府信息公开条例\n\n{}本年度共主动公开政府信息一百二十条，其中规范性文件十二件\n\n{}》编制本报告\n",
+                "另有说明\n\n".repeat(4),
+                "另有说明\n\n".repeat(4)
+            ),
+        );
+        let mut live = new_live(&text);
+        let unpaired = |live: &LiveCheck| {
+            (live.diagnostics().iter())
+                .filter(|d| d.rule_id().ends_with("unpaired-marks"))
+                .count()
+        };
+        let before = unpaired(&live);
+        let at = live.text().find("十二件\n").expect("anchor") + "十二件".len();
+        live.edit(at..at, "。").expect("embedded packs");
+        live_equals_fresh(&live, "a sentence ended between the marks");
+        assert_eq!(unpaired(&live), before + 2);
+        // Away from the open marks, the findings are moved.
+        let at = live.text().find("全年收到申请").expect("anchor");
+        live.edit(at..at, "（").expect("embedded packs");
+        live_equals_fresh(&live, "a mark elsewhere");
+        live.edit(at..at + "（".len(), "").expect("embedded packs");
+        live_equals_fresh(&live, "the mark taken out");
+        assert_eq!(unpaired(&live), before + 2);
+    }
+
     /// A heading-numbering finding quotes the title of the heading it flags
     /// and points at the one before: editing either title makes it again,
     /// editing another heading's title moves it.
@@ -1168,14 +1215,15 @@ mod tests {
     fn rules_past_their_time_limit_are_listed_once_then_left_out() {
         let mut live = new_live(REPORT);
         assert!(live.failures().is_empty());
-        // Every rule takes longer than no time at all.
+        // Every rule takes longer than no time at all. (A new heading: every
+        // rule runs again.)
         live.time_limit = |_| Duration::ZERO;
-        edit_chars(&mut live, 40, 0, "字");
+        edit_chars(&mut live, 40, 0, "\n一、新的部分\n");
         let running = running(&live.plan).count();
         assert_eq!(live.failures().len(), running);
         assert!(live.failures().iter().all(|f| f.timed_out));
         assert!(live.diagnostics().is_empty());
-        edit_chars(&mut live, 40, 0, "字");
+        edit_chars(&mut live, 40, 0, "\n二、新的部分\n");
         assert!(live.failures().is_empty());
         assert!(live.diagnostics().is_empty());
         // New rules in effect (another year): they run again.

@@ -77,11 +77,17 @@ impl PairedMarks {
                 return;
             };
             let marks = self.marks_in(cx.slice(title));
-            self.report(sink, self.unpaired(cx, [(None, title.start, &marks[..])]));
+            let found = self.unpaired(cx, [(None, title.start, &marks[..])], None);
+            self.report(sink, found);
             return;
         }
         let parts = self.marks_by_block(cx);
-        self.finish(cx, sink, parts.iter().map(|(b, m)| (*b, m.as_slice())));
+        self.finish(
+            cx,
+            sink,
+            parts.iter().map(|(b, m)| (*b, m.as_slice())),
+            None,
+        );
     }
 
     /// Whether the rule's findings are made from each block's marks (all
@@ -134,18 +140,21 @@ impl PairedMarks {
     }
 
     /// The findings from the marks of each block (in document order) that is
-    /// in the rule's scope.
+    /// in the rule's scope. `open_spans`, when given, is filled in: the runs
+    /// of blocks looked at while a mark was open (what else an edit there can
+    /// change).
     pub(super) fn finish<'p>(
         &self,
         cx: &Context,
         sink: &mut Sink,
         parts: impl Iterator<Item = (usize, &'p [Mark])>,
+        open_spans: Option<&mut Vec<Range<usize>>>,
     ) {
         let in_scope = |b: usize| in_rule_scope(cx, self.scope, None, b);
         let runs = parts
             .filter(|(b, _)| in_scope(*b))
             .map(|(b, marks)| (Some(b), cx.report.blocks[b].range.start, marks));
-        let found = self.unpaired(cx, runs);
+        let found = self.unpaired(cx, runs, open_spans);
         self.report(sink, found);
     }
 
@@ -170,7 +179,11 @@ impl PairedMarks {
         &self,
         cx: &Context,
         pieces: impl IntoIterator<Item = (Option<usize>, usize, &'p [Mark])>,
+        mut open_spans: Option<&mut Vec<Range<usize>>>,
     ) -> Vec<(Range<usize>, char, char)> {
+        if let Some(spans) = open_spans.as_deref_mut() {
+            spans.clear();
+        }
         let text = cx.text;
         let blocks = &cx.report.blocks;
         let mut found = Vec::new();
@@ -180,6 +193,11 @@ impl PairedMarks {
         let at = |i: usize, c: char| i..i + c.len_utf8();
         for (block, base, marks) in pieces {
             if let (Some(from), Some(to)) = (previous, block) {
+                if let Some(spans) = open_spans.as_deref_mut()
+                    && !open.is_empty()
+                {
+                    spans.push(from..to + 1);
+                }
                 let mut before = from;
                 for b in from + 1..=to {
                     if open.is_empty() {

@@ -185,6 +185,59 @@ pub struct Reparsed {
     pub retitled_only: bool,
 }
 
+impl Reparsed {
+    /// The old blocks `old`, from block `start` on, replaced by `new` after
+    /// an edit that replaced the old text's `edited` with text ending at
+    /// `new_end`.
+    fn compare(
+        start: usize,
+        old: &[Block],
+        new: &[Block],
+        edited: Range<usize>,
+        new_end: usize,
+    ) -> Reparsed {
+        // A block before the edit re-parsed the same, or one after it the
+        // same but moved.
+        let unchanged = |o: &Block, n: &Block| {
+            if o.range.end <= edited.start {
+                o == n
+            } else if o.range.start >= edited.end {
+                let mut moved = o.clone();
+                moved.shift(new_end, edited.end);
+                &moved == n
+            } else {
+                false
+            }
+        };
+        let pairs = || old.iter().zip(new);
+        let same_kinds = old.len() == new.len()
+            && pairs().all(|(o, n)| match (&o.kind, &n.kind) {
+                (BlockKind::Table(_), _) => unchanged(o, n),
+                (BlockKind::Heading(x), BlockKind::Heading(y)) => x.level == y.level,
+                (x, y) => std::mem::discriminant(x) == std::mem::discriminant(y),
+            });
+        let mut changed_headings = Vec::new();
+        let mut retitled_only = true;
+        for (k, (o, n)) in pairs().enumerate() {
+            if let (BlockKind::Heading(x), BlockKind::Heading(y)) = (&o.kind, &n.kind)
+                && !unchanged(o, n)
+            {
+                changed_headings.push(start + k);
+                retitled_only &= (x.marker, x.ordinal, x.level, &x.punctuation, x.run_in)
+                    == (y.marker, y.ordinal, y.level, &y.punctuation, y.run_in);
+            }
+        }
+        Reparsed {
+            start,
+            old_end: start + old.len(),
+            end: start + new.len(),
+            same_kinds,
+            changed_headings,
+            retitled_only,
+        }
+    }
+}
+
 impl LiveReport {
     pub fn parse(text: &str) -> LiveReport {
         let (blocks, widths) = blocks::split_counting(text);
@@ -247,6 +300,8 @@ impl LiveReport {
             blocks::resplit(text, from, &self.widths, top, |at| resumes(at).is_some());
         let old_end = synced.and_then(resumes).unwrap_or(old_count);
         let count = fresh.len();
+        let reparsed =
+            Reparsed::compare(from_block, &old[from_block..old_end], &fresh, a..b, new_b);
         // The outline holds block indices and follows the headings' levels:
         // as many blocks as before, with headings of the same levels in the
         // same places, leave it as it is.
@@ -255,38 +310,11 @@ impl LiveReport {
             _ => None,
         };
         let replaced = &old[from_block..old_end];
-        let pairs = || replaced.iter().zip(&fresh);
-        let same_count = count == replaced.len();
-        let outline_kept = same_count && pairs().all(|(o, n)| level(o) == level(n));
-        // A block before the edit re-parsed the same, or one after it the
-        // same but moved.
-        let unchanged = |o: &Block, n: &Block| {
-            if o.range.end <= a {
-                o == n
-            } else if o.range.start >= b {
-                let mut moved = o.clone();
-                moved.shift(new_b, b);
-                &moved == n
-            } else {
-                false
-            }
-        };
-        let same_kinds = outline_kept
-            && pairs().all(|(o, n)| match &o.kind {
-                BlockKind::Table(_) => unchanged(o, n),
-                kind => std::mem::discriminant(kind) == std::mem::discriminant(&n.kind),
-            });
-        let mut changed_headings = Vec::new();
-        let mut retitled_only = true;
-        for (k, (o, n)) in pairs().enumerate() {
-            if let (BlockKind::Heading(x), BlockKind::Heading(y)) = (&o.kind, &n.kind)
-                && !unchanged(o, n)
-            {
-                changed_headings.push(from_block + k);
-                retitled_only &= (x.marker, x.ordinal, x.level, &x.punctuation, x.run_in)
-                    == (y.marker, y.ordinal, y.level, &y.punctuation, y.run_in);
-            }
-        }
+        let outline_kept = count == replaced.len()
+            && replaced
+                .iter()
+                .zip(&fresh)
+                .all(|(o, n)| level(o) == level(n));
         let report = Arc::make_mut(&mut self.report);
         report.blocks.splice(from_block..old_end, fresh);
         for block in &mut report.blocks[from_block + count..] {
@@ -297,14 +325,7 @@ impl LiveReport {
         } else {
             *report = Report::from_blocks(text, std::mem::take(&mut report.blocks));
         }
-        Reparsed {
-            start: from_block,
-            old_end,
-            end: from_block + count,
-            same_kinds,
-            changed_headings,
-            retitled_only,
-        }
+        reparsed
     }
 
     /// Parses the whole edited text again (the edit replaced the old text's
@@ -334,15 +355,13 @@ impl LiveReport {
             .take(kept)
             .take_while(same_moved)
             .count();
-        Reparsed {
+        Reparsed::compare(
             start,
-            old_end: old.len() - suffix,
-            end: new.len() - suffix,
-            // A whole new parse: what changed is not looked into.
-            same_kinds: false,
-            changed_headings: Vec::new(),
-            retitled_only: false,
-        }
+            &old[start..old.len() - suffix],
+            &new[start..new.len() - suffix],
+            edited,
+            new_end,
+        )
     }
 
     /// Where re-parsing an edit at byte `a` starts: the block holding the
@@ -707,9 +726,9 @@ mod tests {
                 start: 0,
                 old_end: 1,
                 end: 1,
-                same_kinds: false,
+                same_kinds: true,
                 changed_headings: Vec::new(),
-                retitled_only: false
+                retitled_only: true
             }
         );
         assert_eq!(live.report().blocks.len(), count);
