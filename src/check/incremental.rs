@@ -128,11 +128,7 @@ impl Kind {
             // Their parts, block kinds, scopes and section heads.
             Kind::Pattern(_) | Kind::DuplicatedWord(_) | Kind::Signals(_) => quiet,
             // And the text between two parts while a mark is open.
-            Kind::PairedMarks(_) => {
-                quiet
-                    && !(tally.open_spans.iter())
-                        .any(|s| s.start < edit.reparsed.end && edit.reparsed.start < s.end)
-            }
+            Kind::PairedMarks(_) => quiet && !tally.open_over(&edit.reparsed),
             // And the heading of a section the text is missing from.
             Kind::RequiredText(_) => quiet && edit.headings,
             // Their messages cite line numbers.
@@ -277,6 +273,12 @@ pub(super) struct Tally {
 }
 
 impl Tally {
+    /// Whether a mark was open across any of the `blocks` when the rule was
+    /// last finished.
+    fn open_over(&self, blocks: &Range<usize>) -> bool {
+        (self.open_spans.iter()).any(|s| s.start < blocks.end && blocks.start < s.end)
+    }
+
     fn count(&mut self, part: &Part, add: bool) {
         if let Part::Sentences(sentences) = part {
             count_keys(&mut self.keys, sentences, add);
@@ -742,6 +744,13 @@ impl LiveCheck {
                     }
                 }
                 let replaced = &edit.replaced[i];
+                // Where the re-parsed blocks are now.
+                let span = match (edit.blocks.clone().next(), edit.blocks.clone().last()) {
+                    (Some(first), Some(last)) => {
+                        report.blocks[first].range.start..report.blocks[last].range.end
+                    }
+                    _ => 0..0,
+                };
                 if (rule.kind).unaffected(&edit.untouched, replaced, &self.tallies[i], &moved) {
                     self.findings[i] = Some(moved);
                     continue;
@@ -779,12 +788,35 @@ impl LiveCheck {
                     if refinished {
                         // The findings of the re-parsed paragraphs are new;
                         // the others moved.
-                        let span = match (edit.blocks.clone().next(), edit.blocks.clone().last()) {
-                            (Some(first), Some(last)) => {
-                                report.blocks[first].range.start..report.blocks[last].range.end
-                            }
-                            _ => 0..0,
-                        };
+                        moved.retain(|d| !span.contains(&d.range.start));
+                        moved.extend(found.into_iter().map(Arc::new));
+                        moved.sort_by_key(|d| d.range.start);
+                        self.findings[i] = Some(moved);
+                        continue;
+                    }
+                    if failures.len() > failed {
+                        self.timed_out[i] = failures[failed].timed_out;
+                        continue;
+                    }
+                }
+                if let Kind::PairedMarks(m) = &rule.kind
+                    && m.by_blocks()
+                    && edit.untouched.blocks
+                    && !self.tallies[i].open_over(&edit.untouched.reparsed)
+                {
+                    let parts = (self.parts[i].iter())
+                        .filter(|(b, _)| edit.blocks.contains(b))
+                        .filter_map(|(b, part)| match part {
+                            Part::Marks(marks) => Some((*b, marks.as_slice())),
+                            _ => None,
+                        });
+                    let tally = &mut self.tallies[i];
+                    let mut refinished = false;
+                    run_guarded(rule, &mut found, &mut failures, limit, |out| {
+                        let mut sink = Sink { rule, out };
+                        refinished = m.refinish(&cx, &mut sink, parts, &mut tally.open_spans);
+                    });
+                    if refinished {
                         moved.retain(|d| !span.contains(&d.range.start));
                         moved.extend(found.into_iter().map(Arc::new));
                         moved.sort_by_key(|d| d.range.start);

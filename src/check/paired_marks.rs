@@ -77,7 +77,7 @@ impl PairedMarks {
                 return;
             };
             let marks = self.marks_in(cx.slice(title));
-            let found = self.unpaired(cx, [(None, title.start, &marks[..])], None);
+            let (found, _) = self.unpaired(cx, [(None, title.start, &marks[..])], None);
             self.report(sink, found);
             return;
         }
@@ -154,8 +154,35 @@ impl PairedMarks {
         let runs = parts
             .filter(|(b, _)| in_scope(*b))
             .map(|(b, marks)| (Some(b), cx.report.blocks[b].range.start, marks));
-        let found = self.unpaired(cx, runs, open_spans);
+        let (found, _) = self.unpaired(cx, runs, open_spans);
         self.report(sink, found);
+    }
+
+    /// After an edit that kept every block's kind, when no mark was open
+    /// across the blocks it re-parsed (none of the last `open_spans` meets
+    /// them): the findings of those blocks' marks `parts`, if they leave no
+    /// mark open after them, so the blocks after see what they saw before.
+    /// Returns false, having reported nothing, otherwise. The runs of blocks
+    /// looked at are added to `open_spans`.
+    pub(super) fn refinish<'p>(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        parts: impl Iterator<Item = (usize, &'p [Mark])>,
+        open_spans: &mut Vec<Range<usize>>,
+    ) -> bool {
+        let in_scope = |b: usize| in_rule_scope(cx, self.scope, None, b);
+        let runs = parts
+            .filter(|(b, _)| in_scope(*b))
+            .map(|(b, marks)| (Some(b), cx.report.blocks[b].range.start, marks));
+        let mut spans = Vec::new();
+        let (found, left_open) = self.unpaired(cx, runs, Some(&mut spans));
+        if left_open {
+            return false;
+        }
+        open_spans.append(&mut spans);
+        self.report(sink, found);
+        true
     }
 
     fn report(&self, sink: &mut Sink, found: Vec<(Range<usize>, char, char)>) {
@@ -174,13 +201,14 @@ impl PairedMarks {
     /// PDF page break or a line the parser took for a heading has split) are
     /// one run; a blank line after a complete sentence ends it, so between two
     /// pieces, while a mark is open, the blocks in scope between them are
-    /// looked at for such a break.
+    /// looked at for such a break. Also tells whether marks were still open
+    /// after the last piece.
     fn unpaired<'p>(
         &self,
         cx: &Context,
         pieces: impl IntoIterator<Item = (Option<usize>, usize, &'p [Mark])>,
         mut open_spans: Option<&mut Vec<Range<usize>>>,
-    ) -> Vec<(Range<usize>, char, char)> {
+    ) -> (Vec<(Range<usize>, char, char)>, bool) {
         if let Some(spans) = open_spans.as_deref_mut() {
             spans.clear();
         }
@@ -238,9 +266,10 @@ impl PairedMarks {
                 }
             }
         }
+        let left_open = !open.is_empty();
         found.extend(open.into_iter().map(|(j, o, cl)| (at(j, o), o, cl)));
         found.sort_by_key(|(r, _, _)| r.start);
-        found
+        (found, left_open)
     }
 }
 
