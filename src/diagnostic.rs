@@ -242,18 +242,7 @@ impl Diagnostic {
     /// replaced the bytes `edited` with text now ending at `new_end`.
     /// Positions up to the edit's start stay, positions from its end move.
     pub fn follow_edit(&mut self, edited: &Range<usize>, new_end: usize) {
-        let follow = |r: &mut Range<usize>| {
-            let at = |p: usize| {
-                if p <= edited.start {
-                    p
-                } else {
-                    // Past the edit (a finding the edit left alone has no
-                    // position inside it).
-                    (p.max(edited.end) + new_end) - edited.end
-                }
-            };
-            *r = at(r.start)..at(r.end);
-        };
+        let follow = |r: &mut Range<usize>| *r = follow_edit(r, edited, new_end);
         follow(&mut self.range);
         for related in &mut self.related {
             follow(&mut related.range);
@@ -264,6 +253,21 @@ impl Diagnostic {
             }
         }
     }
+}
+
+/// Where `range` is after an edit that replaced the bytes `edited` with text
+/// now ending at `new_end`: positions up to the edit's start stay, positions
+/// from its end move (a range the edit left alone has no position inside
+/// it).
+pub fn follow_edit(range: &Range<usize>, edited: &Range<usize>, new_end: usize) -> Range<usize> {
+    let at = |p: usize| {
+        if p <= edited.start {
+            p
+        } else {
+            (p.max(edited.end) + new_end) - edited.end
+        }
+    };
+    at(range.start)..at(range.end)
 }
 
 /// The edits of as many of `fixes` as can be applied together: in order of

@@ -38,7 +38,7 @@ use super::{
     CheckOptions, CompiledRule, Context, Kind, Outcome, ReportSummary, RuleFailure, Sink,
     line_starts,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, follow_edit};
 use crate::pack::PackSet;
 use crate::report::{Block, BlockKind, LiveReport, Reparsed, Report};
 
@@ -147,6 +147,49 @@ impl Kind {
             | Kind::RequiredSections(_)
             | Kind::Metadata(_)
             | Kind::Deadline(_) => false,
+        }
+    }
+
+    /// After an edit, the findings of the blocks it re-parsed alone, for the
+    /// kinds that can tell when that is exact (see
+    /// `DuplicatedParagraph::refinish`, `PairedMarks::refinish`). Returns
+    /// false, having reported nothing, when the rule must be finished afresh.
+    fn refinish(
+        &self,
+        cx: &Context,
+        sink: &mut Sink,
+        edit: &EditDone,
+        parts: &[(usize, Part)],
+        replaced: &PartsReplaced,
+        tally: &mut Tally,
+    ) -> bool {
+        let reparsed = parts.iter().filter(|(b, _)| edit.blocks.contains(b));
+        let untouched = &edit.untouched;
+        match self {
+            Kind::DuplicatedParagraph(d) if untouched.blocks && untouched.lines => {
+                let old: Vec<(usize, &[Sentence])> = (replaced.removed.iter())
+                    .filter_map(|(b, part)| Some((*b, part.sentences()?)))
+                    .collect();
+                let new: Vec<(usize, &[Sentence])> = reparsed
+                    .filter_map(|(b, part)| Some((*b, part.sentences()?)))
+                    .collect();
+                let sentences_of = |q: usize| {
+                    let k = parts.binary_search_by_key(&q, |(b, _)| *b).ok()?;
+                    parts[k].1.sentences()
+                };
+                let Tally { keys, first, .. } = tally;
+                d.refinish(cx, sink, &old, &new, sentences_of, keys, first)
+            }
+            Kind::PairedMarks(m)
+                if m.by_blocks() && untouched.blocks && !tally.open_over(&untouched.reparsed) =>
+            {
+                let marks = reparsed.filter_map(|(b, part)| match part {
+                    Part::Marks(marks) => Some((*b, marks.as_slice())),
+                    _ => None,
+                });
+                m.refinish(cx, sink, marks, &mut tally.open_spans)
+            }
+            _ => false,
         }
     }
 
@@ -291,8 +334,9 @@ impl Tally {
 #[derive(Clone, Debug, Default)]
 struct Untouched {
     /// The outline, the tables and every block's kind
-    /// (`Reparsed::same_kinds`); the year, issuer, line break, preamble and
-    /// closing blocks.
+    /// (`Reparsed::same_kinds`); the year, issuer, line break, title,
+    /// preamble and closing blocks, and the report's first line (where
+    /// findings about the whole report stand).
     blocks: bool,
     /// Besides, every heading (`Reparsed::changed_headings`).
     headings: bool,
@@ -434,6 +478,7 @@ impl LiveCheck {
         let b = b.max(a);
         let lines = self.line_starts.len();
         let (crlf, meta) = (self.crlf > 0, self.live.report().meta.clone());
+        let anchor = self.live.report().document_anchor(&self.text);
         // A `\r\n` the edit makes or breaks is within one byte of it.
         let around = |text: &str, end: usize| {
             let bytes = &text.as_bytes()[a.saturating_sub(1)..(end + 1).min(text.len())];
@@ -459,7 +504,9 @@ impl LiveCheck {
             && (plan.year, &plan.issuer) == (self.plan.year, &self.plan.issuer)
             && crlf == (self.crlf > 0)
             && (&meta.preamble, &meta.closing, &meta.title)
-                == (&new_meta.preamble, &new_meta.closing, &new_meta.title);
+                == (&new_meta.preamble, &new_meta.closing, &new_meta.title)
+            && follow_edit(&anchor, &(a..b), a + replacement.len())
+                == report.document_anchor(&self.text);
         // A table among the re-parsed blocks or right after them (blank
         // lines and page numbers apart) may have its caption among them.
         let mut near = report.blocks[reparsed.start..].iter().enumerate();
@@ -755,78 +802,25 @@ impl LiveCheck {
                     self.findings[i] = Some(moved);
                     continue;
                 }
-                if let Kind::DuplicatedParagraph(d) = &rule.kind
-                    && edit.untouched.blocks
-                    && edit.untouched.lines
-                {
+                let tally = &mut self.tallies[i];
+                let mut refinished = false;
+                run_guarded(rule, &mut found, &mut failures, limit, |out| {
+                    let mut sink = Sink { rule, out };
                     let parts = &self.parts[i];
-                    let old: Vec<(usize, &[Sentence])> = (replaced.removed.iter())
-                        .filter_map(|(b, part)| Some((*b, part.sentences()?)))
-                        .collect();
-                    let new: Vec<(usize, &[Sentence])> = (parts.iter())
-                        .filter(|(b, _)| edit.blocks.contains(b))
-                        .filter_map(|(b, part)| Some((*b, part.sentences()?)))
-                        .collect();
-                    let sentences_of = |q: usize| {
-                        let k = parts.binary_search_by_key(&q, |(b, _)| *b).ok()?;
-                        parts[k].1.sentences()
-                    };
-                    let tally = &mut self.tallies[i];
-                    let mut refinished = false;
-                    run_guarded(rule, &mut found, &mut failures, limit, |out| {
-                        let mut sink = Sink { rule, out };
-                        refinished = d.refinish(
-                            &cx,
-                            &mut sink,
-                            &old,
-                            &new,
-                            sentences_of,
-                            &tally.keys,
-                            &mut tally.first,
-                        );
-                    });
-                    if refinished {
-                        // The findings of the re-parsed paragraphs are new;
-                        // the others moved.
-                        moved.retain(|d| !span.contains(&d.range.start));
-                        moved.extend(found.into_iter().map(Arc::new));
-                        moved.sort_by_key(|d| d.range.start);
-                        self.findings[i] = Some(moved);
-                        continue;
-                    }
-                    if failures.len() > failed {
-                        self.timed_out[i] = failures[failed].timed_out;
-                        continue;
-                    }
+                    refinished = (rule.kind).refinish(&cx, &mut sink, edit, parts, replaced, tally);
+                });
+                if refinished {
+                    // The findings of the re-parsed blocks are new; the
+                    // others moved.
+                    moved.retain(|d| !span.contains(&d.range.start));
+                    moved.extend(found.into_iter().map(Arc::new));
+                    moved.sort_by_key(|d| d.range.start);
+                    self.findings[i] = Some(moved);
+                    continue;
                 }
-                if let Kind::PairedMarks(m) = &rule.kind
-                    && m.by_blocks()
-                    && edit.untouched.blocks
-                    && !self.tallies[i].open_over(&edit.untouched.reparsed)
-                {
-                    let parts = (self.parts[i].iter())
-                        .filter(|(b, _)| edit.blocks.contains(b))
-                        .filter_map(|(b, part)| match part {
-                            Part::Marks(marks) => Some((*b, marks.as_slice())),
-                            _ => None,
-                        });
-                    let tally = &mut self.tallies[i];
-                    let mut refinished = false;
-                    run_guarded(rule, &mut found, &mut failures, limit, |out| {
-                        let mut sink = Sink { rule, out };
-                        refinished = m.refinish(&cx, &mut sink, parts, &mut tally.open_spans);
-                    });
-                    if refinished {
-                        moved.retain(|d| !span.contains(&d.range.start));
-                        moved.extend(found.into_iter().map(Arc::new));
-                        moved.sort_by_key(|d| d.range.start);
-                        self.findings[i] = Some(moved);
-                        continue;
-                    }
-                    if failures.len() > failed {
-                        self.timed_out[i] = failures[failed].timed_out;
-                        continue;
-                    }
+                if failures.len() > failed {
+                    self.timed_out[i] = failures[failed].timed_out;
+                    continue;
                 }
             }
             let holds = rule

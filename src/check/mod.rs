@@ -543,20 +543,7 @@ impl<'a> Context<'a> {
     /// Where the report's first line of text is: a range for findings about the
     /// whole report (the title when there is one).
     pub fn document_anchor(&self) -> Range<usize> {
-        if let Some(title) = &self.report.meta.title {
-            return title.clone();
-        }
-        self.report
-            .blocks
-            .iter()
-            .find(|b| !matches!(b.kind, crate::report::BlockKind::Blank))
-            .map(|b| {
-                let end = self.text[b.range.clone()]
-                    .find('\n')
-                    .map_or(b.range.end, |i| b.range.start + i);
-                b.range.start..end
-            })
-            .unwrap_or(0..0)
+        self.report.document_anchor(self.text)
     }
 }
 

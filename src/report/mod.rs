@@ -85,6 +85,26 @@ impl Report {
         }
     }
 
+    /// Where the report's first line of text is (`text` is the report's):
+    /// a range for findings about the whole report (the title when there is
+    /// one).
+    pub fn document_anchor(&self, text: &str) -> Range<usize> {
+        if let Some(title) = &self.meta.title {
+            return title.clone();
+        }
+        self.blocks
+            .iter()
+            .find(|b| !matches!(b.kind, BlockKind::Blank))
+            .map(|b| {
+                let end = text
+                    .get(b.range.clone())
+                    .and_then(|s| s.find('\n'))
+                    .map_or(b.range.end, |i| b.range.start + i);
+                b.range.start..end
+            })
+            .unwrap_or(0..0)
+    }
+
     /// The heading of a block, if it is one.
     pub fn heading(&self, block: usize) -> Option<&Heading> {
         match &self.blocks.get(block)?.kind {
