@@ -791,12 +791,13 @@ impl LiveCheck {
                     }
                 }
                 let replaced = &edit.replaced[i];
-                // Where the re-parsed blocks are now.
+                // Where the re-parsed blocks are now (with the end: a
+                // finding whose text the edit deleted is left empty there).
                 let span = match (edit.blocks.clone().next(), edit.blocks.clone().last()) {
                     (Some(first), Some(last)) => {
-                        report.blocks[first].range.start..report.blocks[last].range.end
+                        report.blocks[first].range.start..=report.blocks[last].range.end
                     }
-                    _ => 0..0,
+                    _ => 1..=0,
                 };
                 if (rule.kind).unaffected(&edit.untouched, replaced, &self.tallies[i], &moved) {
                     self.findings[i] = Some(moved);
