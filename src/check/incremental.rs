@@ -793,12 +793,14 @@ impl LiveCheck {
                 let replaced = &edit.replaced[i];
                 // Where the re-parsed blocks are now (with the end: a
                 // finding whose text the edit deleted is left empty there).
-                let span = match (edit.blocks.clone().next(), edit.blocks.clone().last()) {
-                    (Some(first), Some(last)) => {
+                let span = edit
+                    .blocks
+                    .clone()
+                    .next()
+                    .zip(edit.blocks.clone().last())
+                    .map(|(first, last)| {
                         report.blocks[first].range.start..=report.blocks[last].range.end
-                    }
-                    _ => 1..=0,
-                };
+                    });
                 if (rule.kind).unaffected(&edit.untouched, replaced, &self.tallies[i], &moved) {
                     self.findings[i] = Some(moved);
                     continue;
@@ -813,7 +815,7 @@ impl LiveCheck {
                 if refinished {
                     // The findings of the re-parsed blocks are new; the
                     // others moved.
-                    moved.retain(|d| !span.contains(&d.range.start));
+                    moved.retain(|d| !span.as_ref().is_some_and(|s| s.contains(&d.range.start)));
                     moved.extend(found.into_iter().map(Arc::new));
                     moved.sort_by_key(|d| d.range.start);
                     self.findings[i] = Some(moved);
