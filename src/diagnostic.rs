@@ -230,6 +230,17 @@ impl Diagnostic {
         &self.rule.id
     }
 
+    /// Whether an edit of the bytes `edited` changed the finding's own text:
+    /// it overlaps them, or an insertion falls inside it.
+    pub fn touched_by(&self, edited: &Range<usize>) -> bool {
+        let range = &self.range;
+        if edited.is_empty() {
+            range.start < edited.start && edited.start < range.end
+        } else {
+            range.start < edited.end && edited.start < range.end
+        }
+    }
+
     /// Whether any of the finding's positions lies after byte `at` (an edit
     /// there moves it).
     pub fn reaches_past(&self, at: usize) -> bool {

@@ -784,7 +784,10 @@ impl LiveCheck {
             let kept = self.findings[i].take();
             let mut found = Vec::new();
             let failed = failures.len();
-            if let (Some(edit), Some(mut moved)) = (&edit, kept) {
+            if let (Some(edit), Some(kept)) = (&edit, kept) {
+                // A finding whose text the edit changed is never moved.
+                let (mut moved, touched): (Vec<_>, Vec<_>) =
+                    kept.into_iter().partition(|d| !d.touched_by(&edit.edited));
                 for d in &mut moved {
                     if d.reaches_past(edit.edited.start) {
                         Arc::make_mut(d).follow_edit(&edit.edited, edit.new_end);
@@ -801,7 +804,9 @@ impl LiveCheck {
                     .map(|(first, last)| {
                         report.blocks[first].range.start..=report.blocks[last].range.end
                     });
-                if (rule.kind).unaffected(&edit.untouched, replaced, &self.tallies[i], &moved) {
+                if touched.is_empty()
+                    && (rule.kind).unaffected(&edit.untouched, replaced, &self.tallies[i], &moved)
+                {
                     self.findings[i] = Some(moved);
                     continue;
                 }
