@@ -267,6 +267,11 @@ impl PairedMarks {
             }
         }
         let left_open = !open.is_empty();
+        // Marks left open look at every later piece: an edit after them can
+        // close them.
+        if let (Some(spans), Some(last), true) = (open_spans, previous, left_open) {
+            spans.push(last..usize::MAX);
+        }
         found.extend(open.into_iter().map(|(j, o, cl)| (at(j, o), o, cl)));
         found.sort_by_key(|(r, _, _)| r.start);
         (found, left_open)
