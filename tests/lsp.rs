@@ -618,3 +618,89 @@ fn pulling_clients_are_asked_to_pull_again_when_settings_change() {
     );
     client.shutdown();
 }
+
+/// A report whose text makes a `didOpen` too big to decode on the server's
+/// message loop (the relay hands it over: `lsp::transport`), with the
+/// placeholder of `REPORT` on line 8.
+fn big_report() -> String {
+    let mut text = REPORT.to_owned();
+    text.push_str("\n五、其他需要报告的事项\n");
+    let mut item = 0;
+    while text.len() < 2_400_000 {
+        item += 1;
+        text.push_str(&format!("第{item}项工作已按计划推进，相关材料归档备查"));
+    }
+    text.push_str("。\n");
+    text
+}
+
+#[test]
+fn big_documents_are_decoded_aside_and_their_edits_wait_for_them() {
+    let (mut client, _) = Client::start(utf16());
+    let big = "file:///tmp/big.txt";
+    let text = big_report();
+    assert!(
+        text.len() > 2 << 20,
+        "bigger than the relay's hand-over size"
+    );
+    client.open(big, &text);
+    // Sent at once, before the big text can have been decoded: the edit
+    // removes the placeholder on line 8 and must apply after it.
+    let placeholder = |line: u32, character: u32| {
+        json!({"start": {"line": line, "character": character},
+               "end": {"line": line, "character": character + 2}})
+    };
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": big, "version": 2},
+               "contentChanges": [{"range": placeholder(8, 14), "text": ""}]}),
+    );
+    // Another document is served meanwhile.
+    client.open("file:///tmp/small.txt", REPORT);
+    let small = client.diagnostics("file:///tmp/small.txt", 1);
+    assert_eq!(
+        with_rule(&small, "cn/placeholder-cross").len(),
+        1,
+        "{small:?}"
+    );
+
+    let edited = client.diagnostics(big, 2);
+    assert!(
+        with_rule(&edited, "cn/placeholder-cross").is_empty(),
+        "the edit applied to the decoded text: {edited:?}"
+    );
+    let final_text = text.replacen("𠀀××", "𠀀", 1);
+    client.open("file:///tmp/fresh.txt", &final_text);
+    let fresh = client.diagnostics("file:///tmp/fresh.txt", 1);
+    let without_links = |d: &[Value]| -> Vec<Value> {
+        d.iter()
+            .map(|x| {
+                let mut x = x.clone();
+                x.as_object_mut().map(|o| o.remove("relatedInformation"));
+                x
+            })
+            .collect()
+    };
+    assert!(edited.len() > 2, "{edited:?}");
+    assert_eq!(without_links(&edited), without_links(&fresh));
+
+    // A big whole-text change (the placeholder back), then a small edit
+    // right after it: one character inserted before it.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": big, "version": 3},
+               "contentChanges": [{"text": text}]}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": big, "version": 4},
+               "contentChanges": [{"range": {"start": {"line": 8, "character": 0},
+                                             "end": {"line": 8, "character": 0}},
+                                   "text": "甲"}]}),
+    );
+    let replaced = client.diagnostics(big, 4);
+    let crosses = with_rule(&replaced, "cn/placeholder-cross");
+    assert_eq!(crosses.len(), 1, "{replaced:?}");
+    assert_eq!(crosses[0]["range"], placeholder(8, 15));
+    client.shutdown();
+}

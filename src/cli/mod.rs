@@ -209,6 +209,10 @@ fn run_lsp() -> Result<i32, String> {
         .build()
         .map_err(|e| format!("无法启动语言服务器：{e}"))?;
     runtime.block_on(xxgk::lsp::serve_stdio());
+    // Not waiting for the blocking pool: the relay's read of stdin cannot be
+    // cancelled and a client may keep stdin open after `exit`, and an
+    // analysis still running has no one left to publish to.
+    runtime.shutdown_background();
     Ok(OK)
 }
 

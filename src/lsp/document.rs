@@ -1,6 +1,7 @@
 //! An open document: the text as a rope (edits are applied to it in place) and
 //! the analysis of its latest checked version.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
@@ -30,6 +31,24 @@ pub struct Document {
     /// An analysis task is running for this document; it analyses the newest
     /// version before it ends.
     pub analysing: bool,
+    /// What arrived while a big text of this document was still being
+    /// decoded (`transport`), oldest first; empty unless one is. The rope is
+    /// not this version's text until it is empty again.
+    held: VecDeque<Held>,
+}
+
+/// A change as it reaches the document: a whole new text, its rope built
+/// (off the message loop when it was big), or an edit of a range.
+pub enum Received {
+    Whole(Rope),
+    Range(lsp::TextDocumentContentChangeEvent),
+}
+
+enum Held {
+    /// A big message's changes, still being decoded.
+    Parcel(u64),
+    Decoded(Vec<Received>),
+    Changes(Vec<lsp::TextDocumentContentChangeEvent>),
 }
 
 /// An edit as the live check takes it.
@@ -51,7 +70,87 @@ impl Document {
             analysis: None,
             last_good: None,
             analysing: false,
+            held: VecDeque::new(),
         }
+    }
+
+    /// A document whose text is still being decoded (ticket `ticket`).
+    pub fn awaiting(ticket: u64, version: i32) -> Document {
+        let mut document = Document::new("", version);
+        document.held.push_back(Held::Parcel(ticket));
+        document
+    }
+
+    /// Its text is waiting for a big message to be decoded: it has no
+    /// analysis to give.
+    pub fn is_held(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    /// Whether a parcel's changes are still expected.
+    pub fn awaits(&self, ticket: u64) -> bool {
+        self.held
+            .iter()
+            .any(|h| matches!(h, Held::Parcel(t) if *t == ticket))
+    }
+
+    /// A `didChange`'s changes: applied, or held after a text still being
+    /// decoded.
+    pub fn receive(
+        &mut self,
+        changes: Vec<lsp::TextDocumentContentChangeEvent>,
+        encoding: WideEncoding,
+    ) {
+        if self.is_held() {
+            self.held.push_back(Held::Changes(changes));
+        } else {
+            for change in &changes {
+                self.apply(change, encoding);
+            }
+        }
+    }
+
+    /// Later changes wait for parcel `ticket`'s.
+    pub fn hold_for(&mut self, ticket: u64) {
+        self.held.push_back(Held::Parcel(ticket));
+    }
+
+    /// Parcel `ticket`'s changes have been decoded: applies them, and every
+    /// change held after them up to the next parcel still being decoded.
+    pub fn unpacked(&mut self, ticket: u64, changes: Vec<Received>, encoding: WideEncoding) {
+        if let Some(slot) = self
+            .held
+            .iter_mut()
+            .find(|h| matches!(h, Held::Parcel(t) if *t == ticket))
+        {
+            *slot = Held::Decoded(changes);
+        }
+        while let Some(next) = self.held.front() {
+            if matches!(next, Held::Parcel(_)) {
+                break;
+            }
+            match self.held.pop_front() {
+                Some(Held::Decoded(changes)) => {
+                    for change in changes {
+                        match change {
+                            Received::Whole(rope) => self.replace(rope),
+                            Received::Range(change) => self.apply(&change, encoding),
+                        }
+                    }
+                }
+                Some(Held::Changes(changes)) => {
+                    for change in &changes {
+                        self.apply(change, encoding);
+                    }
+                }
+                Some(Held::Parcel(_)) | None => break,
+            }
+        }
+    }
+
+    fn replace(&mut self, rope: Rope) {
+        self.rope = rope;
+        self.pending = vec![Change::Reset];
     }
 
     /// Applies one change (a range edit, or the whole text when the range is
@@ -59,10 +158,7 @@ impl Document {
     /// clamped, never trusted.
     pub fn apply(&mut self, change: &lsp::TextDocumentContentChangeEvent, encoding: WideEncoding) {
         match change.range {
-            None => {
-                self.rope = Rope::from_str(&change.text);
-                self.pending = vec![Change::Reset];
-            }
+            None => self.replace(Rope::from_str(&change.text)),
             Some(range) => {
                 let start = rope_char(&self.rope, range.start, encoding);
                 let end = rope_char(&self.rope, range.end, encoding).max(start);
@@ -198,6 +294,36 @@ mod tests {
             WideEncoding::Utf32 => column.chars().count(),
         } as u32;
         lsp::Position::new(line, character)
+    }
+
+    fn insert_at_start(text: &str) -> lsp::TextDocumentContentChangeEvent {
+        lsp::TextDocumentContentChangeEvent {
+            range: Some(lsp::Range::default()),
+            range_length: None,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn changes_held_behind_parcels_apply_in_the_order_they_came() {
+        let utf16 = WideEncoding::Utf16;
+        let mut doc = Document::awaiting(1, 1);
+        doc.receive(vec![insert_at_start("乙")], utf16);
+        doc.hold_for(2);
+        doc.receive(vec![insert_at_start("丁")], utf16);
+        assert!(doc.awaits(1) && doc.awaits(2) && doc.is_held());
+        // The second parcel is decoded first: nothing is applied before the first.
+        doc.unpacked(2, vec![Received::Range(insert_at_start("丙"))], utf16);
+        assert!(doc.is_held() && !doc.awaits(2));
+        assert_eq!(doc.rope.to_string(), "");
+        doc.unpacked(1, vec![Received::Whole(Rope::from_str("甲"))], utf16);
+        assert!(!doc.is_held());
+        assert_eq!(doc.rope.to_string(), "丁丙乙甲");
+        // The whole text replaced: the live check starts again.
+        assert_eq!(doc.pending.first(), Some(&Change::Reset));
+        // Not held any more: a change applies at once.
+        doc.receive(vec![insert_at_start("戊")], utf16);
+        assert_eq!(doc.rope.to_string(), "戊丁丙乙甲");
     }
 
     proptest! {

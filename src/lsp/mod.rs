@@ -12,6 +12,7 @@
 
 mod convert;
 pub mod document;
+mod transport;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,14 +29,31 @@ use crate::report::{BlockKind, Section};
 use crate::text::WideEncoding;
 use convert::{Positions, encoding_kind, negotiate};
 use document::{Analysis, Document};
+use transport::{PARCEL_METHOD, Parcel, Parcels};
 
 /// The fix-all code action kind.
 const FIX_ALL: &str = "source.fixAll.xxgk";
 
-/// Serves LSP over stdin/stdout until the client says `exit`.
+/// The pipe between the relay and tower-lsp-server.
+const PIPE_BYTES: usize = 1 << 20;
+
+/// Serves LSP over stdin/stdout until the client says `exit`. The input
+/// goes through `transport::relay`, which decodes big document texts off
+/// the message loop.
 pub async fn serve_stdio() {
-    let (service, socket) = LspService::new(Backend::new);
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    let parcels = Arc::new(Parcels::default());
+    let backend_parcels = parcels.clone();
+    let (service, socket) = LspService::build(move |client| Backend::new(client, backend_parcels))
+        .custom_method(PARCEL_METHOD, Backend::parcel)
+        .finish();
+    let (relayed, relay_end) = tokio::io::duplex(PIPE_BYTES);
+    // The relay closes its end when stdin ends, which ends the server too.
+    tokio::spawn(async move {
+        if let Err(e) = transport::relay(tokio::io::stdin(), relay_end, &parcels).await {
+            eprintln!("xxgk lsp: reading the client's messages failed: {e}");
+        }
+    });
+    Server::new(relayed, tokio::io::stdout(), socket)
         .serve(service)
         .await;
 }
@@ -97,12 +115,14 @@ struct State {
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
+    parcels: Arc<Parcels>,
 }
 
 impl Backend {
-    fn new(client: Client) -> Backend {
+    fn new(client: Client, parcels: Arc<Parcels>) -> Backend {
         Backend {
             client,
+            parcels,
             state: Arc::new(Mutex::new(State {
                 shown_error: None,
                 encoding: WideEncoding::Utf16,
@@ -126,6 +146,85 @@ impl Backend {
         Backend {
             client: self.client.clone(),
             state: self.state.clone(),
+            parcels: self.parcels.clone(),
+        }
+    }
+
+    /// A big `didOpen` or `didChange` that the relay is decoding: the
+    /// document holds its later edits until the text arrives, then is
+    /// checked.
+    async fn parcel(&self, parcel: Parcel) {
+        let Some(decoding) = self.parcels.take(parcel.ticket) else {
+            return;
+        };
+        {
+            let mut state = self.state();
+            if parcel.open {
+                let document = Document::awaiting(parcel.ticket, parcel.version);
+                state.documents.insert(parcel.uri.clone(), document);
+            } else if let Some(doc) = state.documents.get_mut(&parcel.uri) {
+                doc.hold_for(parcel.ticket);
+                doc.version = parcel.version;
+            } else {
+                return;
+            }
+        }
+        let backend = self.handle();
+        tokio::spawn(async move {
+            let decoded = decoding
+                .await
+                .unwrap_or_else(|_| Err("文档消息未能解析完成".to_owned()));
+            backend.unparcel(parcel, decoded).await;
+        });
+    }
+
+    /// A parcel's text has been decoded (or could not be): the document takes
+    /// its changes and those held after them, and is checked once nothing
+    /// more is awaited. An undecodable `didOpen` opens nothing and an
+    /// undecodable `didChange` changes nothing, as for a message too broken
+    /// to read.
+    async fn unparcel(&self, parcel: Parcel, decoded: transport::Unpacked) {
+        let (ready, pull, can_refresh) = {
+            let mut state = self.state();
+            let (encoding, pull, can_refresh) = (state.encoding, state.pull, state.can_refresh);
+            let Some(doc) = state
+                .documents
+                .get_mut(&parcel.uri)
+                .filter(|doc| doc.awaits(parcel.ticket))
+            else {
+                return;
+            };
+            let ready = match decoded {
+                Ok(changes) => {
+                    doc.unpacked(parcel.ticket, changes, encoding);
+                    !doc.is_held()
+                }
+                Err(ref error) => {
+                    eprintln!(
+                        "xxgk lsp: {} (version {}): {error}",
+                        parcel.uri.as_str(),
+                        parcel.version
+                    );
+                    if parcel.open {
+                        state.documents.remove(&parcel.uri);
+                        false
+                    } else {
+                        doc.unpacked(parcel.ticket, Vec::new(), encoding);
+                        !doc.is_held()
+                    }
+                }
+            };
+            (ready, pull, can_refresh)
+        };
+        if !ready {
+            return;
+        }
+        if !pull {
+            self.schedule(parcel.uri);
+        } else if can_refresh && let Err(e) = self.client.workspace_diagnostic_refresh().await {
+            self.client
+                .log_message(lsp::MessageType::WARNING, format!("xxgk：{e}"))
+                .await;
         }
     }
 
@@ -135,7 +234,8 @@ impl Backend {
     fn analyse(&self, uri: &lsp::Uri) -> Option<(Arc<Analysis>, Option<String>)> {
         let (live, year, last_good, generation) = {
             let state = self.state();
-            let doc = state.documents.get(uri)?;
+            // A document whose text is still being decoded has none yet.
+            let doc = state.documents.get(uri).filter(|doc| !doc.is_held())?;
             if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.version) {
                 return Some((analysis.clone(), None));
             }
@@ -172,7 +272,7 @@ impl Backend {
         let mut live = live.lock().unwrap_or_else(|e| e.into_inner());
         let (pending, rope, version) = {
             let mut state = self.state();
-            let doc = state.documents.get_mut(uri)?;
+            let doc = state.documents.get_mut(uri).filter(|doc| !doc.is_held())?;
             if let Some(analysis) = doc.analysis.as_ref().filter(|a| a.version == doc.version) {
                 return Some((analysis.clone(), error));
             }
@@ -482,11 +582,9 @@ impl LanguageServer for Backend {
             let encoding = state.encoding;
             match state.documents.get_mut(&uri) {
                 Some(doc) => {
-                    for change in &params.content_changes {
-                        doc.apply(change, encoding);
-                    }
+                    doc.receive(params.content_changes, encoding);
                     doc.version = version;
-                    true
+                    !doc.is_held()
                 }
                 None => false,
             }
