@@ -195,7 +195,8 @@ fn isolation() {
     server.open("file:///tmp/xxgk-bench/big.txt", &big);
     let big_sent = started.elapsed();
     // The server reads its input in order: a request answered after the big
-    // report's message says the server has decoded it and holds the document.
+    // report's message says the server has read it (its text is decoded
+    // aside, on the blocking pool, while the small report is served).
     let id = server.next_id + 100;
     server.send(
         json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol",
@@ -207,7 +208,7 @@ fn isolation() {
     let (small_at, _) = server.published("file:///tmp/xxgk-bench/small.txt", 1);
     let (big_at, big_findings) = server.published("file:///tmp/xxgk-bench/big.txt", 1);
     println!(
-        "isolation: 50 MB report ({} bytes; written in {:.0} ms, decoded by the server {:.0} ms after it was sent), then a 30 KB one",
+        "isolation: 50 MB report ({} bytes; written in {:.0} ms, read by the server {:.0} ms after it was sent), then a 30 KB one",
         big.len(),
         ms(big_sent),
         ms(read - started)
