@@ -357,5 +357,49 @@ mod tests {
             }
             prop_assert_eq!(doc.rope.to_string(), expected.iter().collect::<String>());
         }
+
+        /// Changes that came as parcels (decoded in any order) and changes held
+        /// behind them give the text the same changes applied at once give.
+        #[test]
+        fn held_changes_equal_changes_applied_at_once(
+            steps in proptest::collection::vec((0u32..3, 0u32..4, 0u32..3, "[一𠮷\r\n]{0,3}", any::<bool>()), 1..16),
+            order in any::<u64>(),
+        ) {
+            let utf16 = WideEncoding::Utf16;
+            let change = |(line, character, len, text): (u32, u32, u32, String)| {
+                lsp::TextDocumentContentChangeEvent {
+                    range: Some(lsp::Range::new(
+                        lsp::Position::new(line, character),
+                        lsp::Position::new(line, character + len),
+                    )),
+                    range_length: None,
+                    text,
+                }
+            };
+            let mut direct = Document::new("甲乙\n丙丁\n", 1);
+            let mut held = Document::awaiting(0, 1);
+            let mut parcels = vec![(0, vec![Received::Whole(Rope::from_str("甲乙\n丙丁\n"))])];
+            for (line, character, len, text, as_parcel) in steps {
+                let edit = change((line, character, len, text));
+                direct.apply(&edit, utf16);
+                if as_parcel {
+                    let ticket = parcels.len() as u64;
+                    held.hold_for(ticket);
+                    parcels.push((ticket, vec![Received::Range(edit)]));
+                } else {
+                    held.receive(vec![edit], utf16);
+                }
+            }
+            // Delivered in a shuffled order.
+            let mut seed = order;
+            while !parcels.is_empty() {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let (ticket, changes) = parcels.remove((seed >> 33) as usize % parcels.len());
+                prop_assert!(held.awaits(ticket));
+                held.unpacked(ticket, changes, utf16);
+            }
+            prop_assert!(!held.is_held());
+            prop_assert_eq!(held.rope.to_string(), direct.rope.to_string());
+        }
     }
 }
