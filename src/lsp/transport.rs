@@ -249,6 +249,7 @@ fn unpack(body: &[u8], open: bool) -> Unpacked {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
     use serde_json::{Value, json};
 
     fn frame(message: &Value) -> Vec<u8> {
@@ -286,6 +287,36 @@ mod tests {
 
     fn big_text() -> String {
         "第一段𠀀文字，\r\n".repeat(HAND_OVER_BYTES / 20 + 1)
+    }
+
+    fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+            .block_on(future)
+    }
+
+    proptest::proptest! {
+        /// Whatever a client sends — framed or not, cut anywhere — comes out
+        /// unchanged when no message is big enough to hand over.
+        #[test]
+        fn any_input_without_big_messages_passes_unchanged(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-z{}\":, ]{0,20}".prop_map(|body| {
+                        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+                    }),
+                    proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+                    proptest::prelude::Just(b"Content-Length: 99999\r\n\r\n{".to_vec()),
+                    proptest::prelude::Just(b"content-length:3\n\n{}\n".to_vec()),
+                ],
+                0..8,
+            ),
+        ) {
+            let input: Vec<u8> = pieces.concat();
+            let parcels = Parcels::default();
+            proptest::prop_assert_eq!(block_on(relayed(&input, &parcels)), input);
+        }
     }
 
     #[tokio::test]
