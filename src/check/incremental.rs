@@ -776,6 +776,9 @@ impl LiveCheck {
         let mut failures = Vec::new();
         let limit = (self.time_limit)(self.text.len());
         self.findings.resize(self.plan.rules.len(), None);
+        // The merged list shares every finding: let go of it, so a finding
+        // moved below is updated in place rather than copied.
+        self.diagnostics = Arc::from(Vec::new());
         #[cfg(test)]
         {
             self.ran = 0;
