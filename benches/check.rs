@@ -18,6 +18,13 @@
 //! "Where the time goes" in docs/PERFORMANCE.md), and
 //! `XXGK_BENCH_DUMP=DIR cargo bench --bench check` writes the generated
 //! reports to DIR (to time the CLI on them).
+//!
+//! `XXGK_CORPUS_PASS=1` checks the corpus once to warm up, then once more in
+//! `measured_pass`: run under `valgrind --tool=callgrind --collect-atstart=no
+//! --toggle-collect='check::measured_pass*'`, the instructions of that pass
+//! are a figure the load of a shared machine does not move (wall time here
+//! moves ± 25 % between runs); see "Counting instructions" in
+//! docs/PERFORMANCE.md.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -453,6 +460,14 @@ fn rule_profile() {
     }
 }
 
+/// One check of every corpus text with all default packs.
+fn measured_pass(packs: &PackSet, texts: &[String]) {
+    let options = CheckOptions::default();
+    for text in texts {
+        black_box(check(packs, text, &options).ok());
+    }
+}
+
 /// The mean time of `f` over `reps` runs (after one warm-up run).
 fn time(reps: usize, mut f: impl FnMut()) -> Duration {
     f();
@@ -484,6 +499,19 @@ fn main() {
     }
     if std::env::var_os("XXGK_RULE_PROFILE").is_some() {
         rule_profile();
+        return;
+    }
+    if std::env::var_os("XXGK_CORPUS_PASS").is_some() {
+        let packs = PackSet::embedded();
+        let texts: Vec<String> = corpus().into_iter().map(|(_, text)| text).collect();
+        // The warm-up: rule sets built, lazy DFAs filled.
+        for text in &texts {
+            black_box(check(&packs, text, &CheckOptions::default()).ok());
+        }
+        // Called through a pointer the optimiser cannot see through, so the
+        // function stays a symbol callgrind can toggle on.
+        let pass: fn(&PackSet, &[String]) = black_box(measured_pass);
+        pass(&packs, &texts);
         return;
     }
     benches();

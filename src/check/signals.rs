@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 use super::pattern::{in_rule_scope, uses_text_anchors};
 use super::{Context, Sink};
@@ -22,8 +22,6 @@ use crate::report::{Block, BlockKind};
 #[derive(Clone, Debug)]
 pub struct Signals {
     signals: Vec<Signal>,
-    /// All signals in one automaton: which are present, in one pass.
-    set: RegexSet,
     threshold: u32,
     scope: Scope,
     /// A signal asserts the start or end of the whole text (`\A`, `\z`),
@@ -76,27 +74,34 @@ impl Signals {
                 ),
             ));
         }
-        let set = RegexSet::new(signals.iter().map(|s| s.matcher.as_str())).map_err(|e| {
-            PackError::at(
-                src,
-                at,
-                format!("规则 “{}” 的 signals 无法合并编译：{e}", spec.id.get_ref()),
-            )
-        })?;
         Ok(Signals {
             text_anchored: signals.iter().any(|s| uses_text_anchors(&s.matcher)),
             signals,
-            set,
             threshold,
             scope: spec.scope.unwrap_or(Scope::All),
         })
     }
 
-    /// The total weight of the signals present in `text`, and which.
-    fn score(&self, text: &str) -> (u32, regex::SetMatches) {
-        let present = self.set.matches(text);
-        let score = present.iter().map(|i| self.signals[i].weight).sum();
-        (score, present)
+    /// The total weight of the signals present in `text` and which they
+    /// are, when it reaches the threshold. Each signal is looked for on its
+    /// own (a first match is enough, and a signal of literals uses their
+    /// prefilter), and the search stops once the signals left cannot reach
+    /// the threshold: cheaper than one overlapping search for all of them.
+    fn score(&self, text: &str) -> Option<(u32, Vec<&Signal>)> {
+        let mut left: u32 = self.signals.iter().map(|s| s.weight).sum();
+        let mut score = 0;
+        let mut present = Vec::new();
+        for signal in &self.signals {
+            if score + left < self.threshold {
+                return None;
+            }
+            left -= signal.weight;
+            if signal.matcher.is_match(text) {
+                score += signal.weight;
+                present.push(signal);
+            }
+        }
+        (score >= self.threshold).then_some((score, present))
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
@@ -129,7 +134,7 @@ impl Signals {
         &self,
         cx: &Context<'r>,
     ) -> impl Iterator<Item = (usize, &'r Block)> {
-        let none = !self.text_anchored && self.score(cx.text).0 < self.threshold;
+        let none = !self.text_anchored && self.score(cx.text).is_none();
         let blocks = if none { &[][..] } else { &cx.report.blocks[..] };
         blocks.iter().enumerate()
     }
@@ -170,14 +175,10 @@ impl Signals {
 
     /// Where the signals in `text` meet, if they reach the threshold.
     fn hit(&self, text: &str) -> Option<SignalHit> {
-        let (score, which) = self.score(text);
-        if score < self.threshold {
-            return None;
-        }
+        let (score, which) = self.score(text)?;
         // The matches of each signal present.
         let present: Vec<(&Signal, Vec<Range<usize>>)> = which
-            .iter()
-            .map(|i| &self.signals[i])
+            .into_iter()
             .filter_map(|signal| {
                 let found: Vec<Range<usize>> = signal
                     .matcher
