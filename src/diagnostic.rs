@@ -230,15 +230,21 @@ impl Diagnostic {
         &self.rule.id
     }
 
-    /// Whether an edit of the bytes `edited` changed the finding's own text:
-    /// it overlaps them, or an insertion falls inside it.
+    /// Whether an edit of the bytes `edited` changed text the finding is
+    /// about: its own, a related place's (the heading it points back to) or
+    /// what its fix replaces. A range is changed when the edit overlaps it or
+    /// an insertion falls inside it.
     pub fn touched_by(&self, edited: &Range<usize>) -> bool {
-        let range = &self.range;
-        if edited.is_empty() {
-            range.start < edited.start && edited.start < range.end
-        } else {
-            range.start < edited.end && edited.start < range.end
-        }
+        let touches = |range: &Range<usize>| {
+            if edited.is_empty() {
+                range.start < edited.start && edited.start < range.end
+            } else {
+                range.start < edited.end && edited.start < range.end
+            }
+        };
+        touches(&self.range)
+            || self.related.iter().any(|r| touches(&r.range))
+            || (self.fix.iter()).any(|f| f.edits.iter().any(|e| touches(&e.range)))
     }
 
     /// Whether any of the finding's positions lies after byte `at` (an edit
@@ -320,6 +326,48 @@ mod tests {
     fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
         let (edits, count) = compatible_edits(fixes);
         (Fix::new("", Applicability::Safe, edits).apply(text), count)
+    }
+
+    #[test]
+    fn an_edit_touches_a_finding_through_its_related_places_and_its_fix() {
+        let finding = Diagnostic {
+            rule: Arc::new(RuleInfo {
+                id: "t/r".to_owned(),
+                kind: "pattern",
+                severity: Severity::Warning,
+                summary: String::new(),
+                description: None,
+                basis: None,
+                url: None,
+                examples_bad: Vec::new(),
+                examples_good: Vec::new(),
+                fixable: true,
+                provenance: Provenance {
+                    pack: "t".to_owned(),
+                    level: "custom".to_owned(),
+                    source: "t.toml".to_owned(),
+                },
+            }),
+            severity: Severity::Warning,
+            message: String::new(),
+            range: 100..110,
+            related: vec![Related {
+                range: 10..20,
+                message: String::new(),
+            }],
+            fix: Some(fix(vec![Edit::insert(50, "x")])),
+        };
+        // Its own text, a related place, the place its fix inserts at.
+        assert!(finding.touched_by(&(105..106)));
+        assert!(finding.touched_by(&(12..15)));
+        assert!(finding.touched_by(&(15..15)));
+        assert!(finding.touched_by(&(40..60)));
+        // Text between them, and insertions at their edges, are not theirs.
+        assert!(!finding.touched_by(&(0..5)));
+        assert!(!finding.touched_by(&(30..31)));
+        assert!(!finding.touched_by(&(50..50)));
+        assert!(!finding.touched_by(&(20..20)));
+        assert!(!finding.touched_by(&(110..120)));
     }
 
     #[test]
