@@ -470,26 +470,10 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::diagnostic::{Provenance, RuleInfo, Severity};
+    use crate::diagnostic::RuleInfo;
 
     fn rule(id: &str) -> Arc<RuleInfo> {
-        Arc::new(RuleInfo {
-            id: id.to_owned(),
-            kind: "pattern",
-            severity: Severity::Warning,
-            summary: String::new(),
-            description: None,
-            basis: None,
-            url: None,
-            examples_bad: Vec::new(),
-            examples_good: Vec::new(),
-            fixable: false,
-            provenance: Provenance {
-                pack: "cn".to_owned(),
-                level: "national".to_owned(),
-                source: String::new(),
-            },
-        })
+        Arc::new(RuleInfo::bare(id))
     }
 
     /// Findings of `id` on every occurrence of `needle` in `text`.

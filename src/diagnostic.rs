@@ -214,6 +214,30 @@ pub struct RuleInfo {
     pub provenance: Provenance,
 }
 
+#[cfg(test)]
+impl RuleInfo {
+    /// A warning rule with an id and nothing else, for tests.
+    pub(crate) fn bare(id: &str) -> RuleInfo {
+        RuleInfo {
+            id: id.to_owned(),
+            kind: "pattern",
+            severity: Severity::Warning,
+            summary: String::new(),
+            description: None,
+            basis: None,
+            url: None,
+            examples_bad: Vec::new(),
+            examples_good: Vec::new(),
+            fixable: false,
+            provenance: Provenance {
+                pack: "cn".to_owned(),
+                level: "national".to_owned(),
+                source: String::new(),
+            },
+        }
+    }
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -331,23 +355,7 @@ mod tests {
     #[test]
     fn an_edit_touches_a_finding_through_its_related_places_and_its_fix() {
         let finding = Diagnostic {
-            rule: Arc::new(RuleInfo {
-                id: "t/r".to_owned(),
-                kind: "pattern",
-                severity: Severity::Warning,
-                summary: String::new(),
-                description: None,
-                basis: None,
-                url: None,
-                examples_bad: Vec::new(),
-                examples_good: Vec::new(),
-                fixable: true,
-                provenance: Provenance {
-                    pack: "t".to_owned(),
-                    level: "custom".to_owned(),
-                    source: "t.toml".to_owned(),
-                },
-            }),
+            rule: Arc::new(RuleInfo::bare("t/r")),
             severity: Severity::Warning,
             message: String::new(),
             range: 100..110,
