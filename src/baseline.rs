@@ -470,7 +470,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::diagnostic::RuleInfo;
+    use crate::diagnostic::{RuleInfo, Severity};
 
     fn rule(id: &str) -> Arc<RuleInfo> {
         Arc::new(RuleInfo::bare(id))
