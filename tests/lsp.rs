@@ -704,3 +704,41 @@ fn big_documents_are_decoded_aside_and_their_edits_wait_for_them() {
     assert_eq!(crosses[0]["range"], placeholder(8, 15));
     client.shutdown();
 }
+
+#[test]
+fn pulling_clients_are_asked_to_pull_again_when_a_big_text_arrives() {
+    let caps = json!({"general": {"positionEncodings": ["utf-16"]},
+                      "textDocument": {"diagnostic": {}},
+                      "workspace": {"diagnostics": {"refreshSupport": true}}});
+    let (mut client, _) = Client::start(caps);
+    let uri = "file:///tmp/big-pulled.txt";
+    client.open(uri, &big_report());
+    // Asked again once the text has been decoded aside; nothing is pushed.
+    let deadline = Instant::now() + TIMEOUT;
+    while !client
+        .pending
+        .iter()
+        .any(|m| m["method"] == "workspace/diagnostic/refresh")
+    {
+        let m = client.next(deadline);
+        client.pending.push(m);
+    }
+    let report = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let items = report["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        with_rule(&items, "cn/placeholder-cross").len(),
+        1,
+        "{items:?}"
+    );
+    assert!(
+        !client
+            .pending
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "a pulling client is not pushed to"
+    );
+    client.shutdown();
+}
