@@ -115,6 +115,15 @@ impl Client {
         }
     }
 
+    /// Waits until the server has sent a message of `method` (kept pending).
+    fn wait_for(&mut self, method: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !self.pending.iter().any(|m| m["method"] == method) {
+            let m = self.next(deadline);
+            self.pending.push(m);
+        }
+    }
+
     fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         self.published(uri, Some(version))
     }
@@ -602,15 +611,7 @@ fn pulling_clients_are_asked_to_pull_again_when_settings_change() {
         "workspace/didChangeConfiguration",
         json!({"settings": {"xxgk": {"year": 2020}}}),
     );
-    let deadline = Instant::now() + TIMEOUT;
-    while !client
-        .pending
-        .iter()
-        .any(|m| m["method"] == "workspace/diagnostic/refresh")
-    {
-        let m = client.next(deadline);
-        client.pending.push(m);
-    }
+    client.wait_for("workspace/diagnostic/refresh");
     let after = pull(&mut client);
     assert!(
         after.iter().any(|d| d["code"] == "cn/sections-2019"),
@@ -714,15 +715,7 @@ fn pulling_clients_are_asked_to_pull_again_when_a_big_text_arrives() {
     let uri = "file:///tmp/big-pulled.txt";
     client.open(uri, &big_report());
     // Asked again once the text has been decoded aside; nothing is pushed.
-    let deadline = Instant::now() + TIMEOUT;
-    while !client
-        .pending
-        .iter()
-        .any(|m| m["method"] == "workspace/diagnostic/refresh")
-    {
-        let m = client.next(deadline);
-        client.pending.push(m);
-    }
+    client.wait_for("workspace/diagnostic/refresh");
     let report = client.request(
         "textDocument/diagnostic",
         json!({"textDocument": {"uri": uri}}),
