@@ -11,12 +11,12 @@ reports=(examples/reports/* tests/packs/*.txt tests/packs/*/*.txt tests/fixtures
 if [ -d ../shared/corpus ]; then
   reports+=(../shared/corpus/seeds/*.txt ../shared/corpus/peer/*.txt)
 fi
-for target in report check document live; do
+for target in report check document live relay; do
   mkdir -p "fuzz/corpus/$target"
   cp "${reports[@]}" fuzz/regressions/$target/* "fuzz/corpus/$target/" 2>/dev/null || true
 done
 mkdir -p fuzz/corpus/pack
 cp rules/*.toml tests/packs/*.toml tests/packs/hostile/*.toml fuzz/regressions/pack/* fuzz/corpus/pack/ 2>/dev/null || true
-for target in report check document live pack; do
+for target in report check document live pack relay; do
   echo "fuzz/corpus/$target: $(ls "fuzz/corpus/$target" | wc -l) files"
 done

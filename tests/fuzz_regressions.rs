@@ -94,3 +94,13 @@ fn live_regressions() {
     inputs.extend(reports());
     run_all(targets::live, &inputs);
 }
+
+#[test]
+fn relay_regressions() {
+    let inputs = files("fuzz/regressions/relay", &[]);
+    assert!(
+        inputs.len() >= 3,
+        "the relay's seed sessions moved: {inputs:?}"
+    );
+    run_all(targets::relay, &inputs);
+}

@@ -16,6 +16,7 @@ use tower_lsp_server::ls_types as lsp;
 use xxgk::check::{CheckOptions, LiveCheck, check};
 use xxgk::diagnostic::{Applicability, Diagnostic, Fix, compatible_edits};
 use xxgk::lsp::document::Document;
+use xxgk::lsp::transport::relay_in_memory;
 use xxgk::pack::{PackSet, PackSource};
 use xxgk::report::Report;
 use xxgk::text::{LineIndex, WideEncoding, decode};
@@ -240,4 +241,17 @@ pub fn live(bytes: &[u8]) {
     let diagnostics = live.diagnostics();
     let found: Vec<&Diagnostic> = diagnostics.iter().map(|d| &**d).collect();
     assert_eq!(found, fresh.diagnostics.iter().collect::<Vec<_>>());
+}
+
+/// The language server's input relay on any bytes: framed or not, cut
+/// anywhere, with every document message over 64 bytes handed over to be
+/// decoded aside (the server hands over only those over 2 MiB, which a
+/// fuzzer's inputs never reach). It never fails or panics, every decoding
+/// finishes, and when nothing was handed over the server reads exactly the
+/// input.
+pub fn relay(bytes: &[u8]) {
+    let (output, unpacked) = relay_in_memory(bytes, 64).expect("an in-memory relay cannot fail");
+    if unpacked.is_empty() {
+        assert_eq!(output, bytes, "passed on unchanged");
+    }
 }

@@ -12,7 +12,7 @@
 
 mod convert;
 pub mod document;
-mod transport;
+pub mod transport;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ use crate::report::{BlockKind, Section};
 use crate::text::WideEncoding;
 use convert::{Positions, encoding_kind, negotiate};
 use document::{Analysis, Document};
-use transport::{PARCEL_METHOD, Parcel, Parcels};
+use transport::{HAND_OVER_BYTES, PARCEL_METHOD, Parcel, Parcels};
 
 /// The fix-all code action kind.
 const FIX_ALL: &str = "source.fixAll.xxgk";
@@ -49,7 +49,8 @@ pub async fn serve_stdio() {
     let (relayed, relay_end) = tokio::io::duplex(PIPE_BYTES);
     // The relay closes its end when stdin ends, which ends the server too.
     tokio::spawn(async move {
-        if let Err(e) = transport::relay(tokio::io::stdin(), relay_end, &parcels).await {
+        let relayed = transport::relay(tokio::io::stdin(), relay_end, &parcels, HAND_OVER_BYTES);
+        if let Err(e) = relayed.await {
             eprintln!("xxgk lsp: reading the client's messages failed: {e}");
         }
     });

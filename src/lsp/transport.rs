@@ -72,12 +72,14 @@ impl Parcels {
     }
 }
 
-/// Copies LSP messages from `input` to `output`, handing big document texts
-/// over as parcels, until `input` ends; then closes `output`.
+/// Copies LSP messages from `input` to `output`, handing the texts of
+/// messages longer than `hand_over` bytes over as parcels (the server uses
+/// [`HAND_OVER_BYTES`]), until `input` ends; then closes `output`.
 pub async fn relay(
     input: impl AsyncRead + Unpin,
     mut output: impl AsyncWrite + Unpin,
     parcels: &Parcels,
+    hand_over: usize,
 ) -> io::Result<()> {
     let mut input = BufReader::new(input);
     let mut tickets = 0u64;
@@ -98,7 +100,7 @@ pub async fn relay(
             .take(length as u64)
             .read_to_end(&mut body)
             .await?;
-        let envelope = (body.len() == length && length > HAND_OVER_BYTES)
+        let envelope = (body.len() == length && length > hand_over)
             .then(|| Envelope::read(&body))
             .flatten();
         match envelope {
@@ -246,6 +248,28 @@ fn unpack(body: &[u8], open: bool) -> Unpacked {
     Ok(changes)
 }
 
+/// What the relay makes of an input held in memory: the bytes the server
+/// would read, and each parcel's decoding, waited for, in ticket order. For
+/// the fuzz target (a small `hand_over` sends most messages down the parcel
+/// path).
+pub fn relay_in_memory(input: &[u8], hand_over: usize) -> io::Result<(Vec<u8>, Vec<Unpacked>)> {
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    runtime.block_on(async {
+        let parcels = Parcels::default();
+        let mut output = Vec::new();
+        relay(input, &mut output, &parcels, hand_over).await?;
+        let mut unpacked = Vec::new();
+        for ticket in 1.. {
+            let Some(decoding) = parcels.take(ticket) else {
+                break;
+            };
+            // A decoding that panicked drops its sender.
+            unpacked.push(decoding.await.map_err(io::Error::other)?);
+        }
+        Ok((output, unpacked))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,7 +303,7 @@ mod tests {
 
     async fn relayed(input: &[u8], parcels: &Parcels) -> Vec<u8> {
         let mut output = Vec::new();
-        relay(input, &mut output, parcels)
+        relay(input, &mut output, parcels, HAND_OVER_BYTES)
             .await
             .expect("relayed in memory");
         output
@@ -317,6 +341,37 @@ mod tests {
             let parcels = Parcels::default();
             proptest::prop_assert_eq!(block_on(relayed(&input, &parcels)), input);
         }
+    }
+
+    #[test]
+    fn in_memory_every_document_message_over_the_size_is_handed_over() {
+        let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": "file:///r/a.txt", "languageId": "plaintext", "version": 1, "text": "甲乙丙丁"}}});
+        let change = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": "file:///r/a.txt", "version": 2},
+            "contentChanges": [{"text": "戊"}, {"range": {"start": {"line": 0, "character": 0},
+                                                          "end": {"line": 0, "character": 0}}, "text": "己"}]}});
+        let exit = json!({"jsonrpc": "2.0", "method": "exit"});
+        let mut input = frame(&open);
+        input.extend(frame(&change));
+        input.extend(frame(&exit));
+        let (output, unpacked) = relay_in_memory(&input, 64).expect("in memory");
+        let read = messages(&output);
+        let methods: Vec<&Value> = read.iter().map(|m| &m["method"]).collect();
+        assert_eq!(methods, [PARCEL_METHOD, PARCEL_METHOD, "exit"]);
+        match unpacked.as_slice() {
+            [Ok(opened), Ok(changed)] => {
+                assert!(matches!(opened.as_slice(), [Received::Whole(r)] if *r == "甲乙丙丁"));
+                assert!(
+                    matches!(changed.as_slice(), [Received::Whole(_), Received::Range(e)] if e.text == "己")
+                );
+            }
+            _ => panic!("two decoded parcels expected"),
+        }
+        // Nothing over the size: the input itself.
+        let (output, unpacked) = relay_in_memory(&input, usize::MAX).expect("in memory");
+        assert!(unpacked.is_empty());
+        assert_eq!(output, input);
     }
 
     #[tokio::test]
