@@ -115,6 +115,15 @@ impl Client {
         }
     }
 
+    /// The findings the server answers a pull (`textDocument/diagnostic`) with.
+    fn pull(&mut self, uri: &str) -> Vec<Value> {
+        let report = self.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        report["items"].as_array().cloned().unwrap_or_default()
+    }
+
     /// Waits until the server has sent a message of `method` (kept pending).
     fn wait_for(&mut self, method: &str) {
         let deadline = Instant::now() + TIMEOUT;
@@ -149,6 +158,13 @@ impl Client {
         let _ = self.child.kill();
         panic!("the server did not exit");
     }
+}
+
+/// A client that pulls diagnostics and can be asked to pull again.
+fn refreshing_puller() -> Value {
+    json!({"general": {"positionEncodings": ["utf-16"]},
+           "textDocument": {"diagnostic": {}},
+           "workspace": {"diagnostics": {"refreshSupport": true}}})
 }
 
 fn utf16() -> Value {
@@ -597,21 +613,12 @@ fn settings_changes_recheck_open_documents() {
 
 #[test]
 fn pulling_clients_are_asked_to_pull_again_when_settings_change() {
-    let caps = json!({"general": {"positionEncodings": ["utf-16"]},
-                      "textDocument": {"diagnostic": {}},
-                      "workspace": {"diagnostics": {"refreshSupport": true}}});
-    let (mut client, _) = Client::start(caps);
+    let (mut client, _) = Client::start(refreshing_puller());
     let uri = "file:///tmp/refresh.txt";
     client.open(uri, "某局2013年政府信息公开工作年度报告\n一、概述\n");
-    let pull = |client: &mut Client| {
-        let report = client.request(
-            "textDocument/diagnostic",
-            json!({"textDocument": {"uri": uri}}),
-        );
-        report["items"].as_array().cloned().unwrap_or_default()
-    };
     assert!(
-        pull(&mut client)
+        client
+            .pull(uri)
             .iter()
             .any(|d| d["code"] == "cn/sections-2007")
     );
@@ -620,7 +627,7 @@ fn pulling_clients_are_asked_to_pull_again_when_settings_change() {
         json!({"settings": {"xxgk": {"year": 2020}}}),
     );
     client.wait_for("workspace/diagnostic/refresh");
-    let after = pull(&mut client);
+    let after = client.pull(uri);
     assert!(
         after.iter().any(|d| d["code"] == "cn/sections-2019"),
         "{after:?}"
@@ -707,19 +714,12 @@ fn big_documents_are_decoded_aside_and_their_edits_wait_for_them() {
 
 #[test]
 fn pulling_clients_are_asked_to_pull_again_when_a_big_text_arrives() {
-    let caps = json!({"general": {"positionEncodings": ["utf-16"]},
-                      "textDocument": {"diagnostic": {}},
-                      "workspace": {"diagnostics": {"refreshSupport": true}}});
-    let (mut client, _) = Client::start(caps);
+    let (mut client, _) = Client::start(refreshing_puller());
     let uri = "file:///tmp/big-pulled.txt";
     client.open(uri, &big_report());
     // Asked again once the text has been decoded aside; nothing is pushed.
     client.wait_for("workspace/diagnostic/refresh");
-    let report = client.request(
-        "textDocument/diagnostic",
-        json!({"textDocument": {"uri": uri}}),
-    );
-    let items = report["items"].as_array().cloned().unwrap_or_default();
+    let items = client.pull(uri);
     assert_eq!(
         with_rule(&items, "cn/placeholder-cross").len(),
         1,
