@@ -3,6 +3,12 @@
 
 mod cli;
 
+/// A check makes and drops many small values (blocks, findings, JSON); with
+/// mimalloc the CLI spends 15–30 % less CPU than with glibc's allocator
+/// (docs/PERFORMANCE.md, "Against the peers").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(cli::run());
 }
