@@ -15,7 +15,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use tower_lsp_server::ls_types as lsp;
 use xxgk::check::{CheckOptions, LiveCheck, check};
 use xxgk::diagnostic::{Applicability, Diagnostic, Fix, compatible_edits};
-use xxgk::lsp::document::Document;
+use xxgk::lsp::document::{Document, Received};
 use xxgk::lsp::transport::relay_in_memory;
 use xxgk::pack::{PackSet, PackSource};
 use xxgk::report::Report;
@@ -189,12 +189,24 @@ struct Change {
 /// CRLF and astral characters, in every position encoding. Applying never
 /// panics and an edit never adds more than its own text. (That valid
 /// positions give the client's text is a property test in `document.rs`.)
+///
+/// The same session also reaches a second document the way big messages do
+/// (`transport`): its opening text and every change with an odd number of
+/// bytes are parcels, decoded last first, the other changes wait behind
+/// them. Once all are in it has the first document's text.
 pub fn document(bytes: &[u8]) {
     let Ok(session) = Session::arbitrary_take_rest(Unstructured::new(bytes)) else {
         return;
     };
     let encoding = ENCODINGS[usize::from(session.encoding % 3)];
     let mut doc = Document::new(&session.initial, 1);
+    let mut held = Document::awaiting(0, 1);
+    let whole = |text: &str| lsp::TextDocumentContentChangeEvent {
+        range: None,
+        range_length: None,
+        text: text.to_owned(),
+    };
+    let mut parcels = vec![(0, vec![Received::from_change(whole(&session.initial))])];
     for change in session.changes.iter().take(64) {
         let event = lsp::TextDocumentContentChangeEvent {
             range: change.range.map(|(l1, c1, l2, c2)| {
@@ -210,7 +222,20 @@ pub fn document(bytes: &[u8]) {
         doc.apply(&event, encoding);
         let inserted = change.text.chars().count();
         assert!(doc.rope.len_chars() <= before.max(inserted) + inserted);
+        if change.text.len() % 2 == 1 {
+            let ticket = parcels.len() as u64;
+            held.hold_for(ticket);
+            parcels.push((ticket, vec![Received::from_change(event)]));
+        } else {
+            held.receive(vec![event], encoding);
+        }
     }
+    for (ticket, changes) in parcels.into_iter().rev() {
+        assert!(held.awaits(ticket));
+        held.unpacked(ticket, changes, encoding);
+    }
+    assert!(!held.is_held());
+    assert_eq!(held.rope, doc.rope, "held changes give the same text");
 }
 
 #[derive(Arbitrary, Debug)]

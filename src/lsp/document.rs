@@ -44,6 +44,17 @@ pub enum Received {
     Range(lsp::TextDocumentContentChangeEvent),
 }
 
+impl Received {
+    /// What a client's change becomes: a whole text's rope built now (off
+    /// the message loop, where the relay calls this), a range edit as sent.
+    pub fn from_change(change: lsp::TextDocumentContentChangeEvent) -> Received {
+        match change.range {
+            None => Received::Whole(Rope::from_str(&change.text)),
+            Some(_) => Received::Range(change),
+        }
+    }
+}
+
 enum Held {
     /// A big message's changes, still being decoded.
     Parcel(u64),

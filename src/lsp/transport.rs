@@ -239,10 +239,7 @@ fn unpack(body: &[u8], open: bool) -> Unpacked {
             .params
             .content_changes
             .into_iter()
-            .map(|change| match change.range {
-                None => Received::Whole(Rope::from_str(&change.text)),
-                Some(_) => Received::Range(change),
-            })
+            .map(Received::from_change)
             .collect()
     };
     Ok(changes)
