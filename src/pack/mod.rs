@@ -935,4 +935,20 @@ mod tests {
         )]);
         assert!(e.message.contains("正则表达式"), "{e}");
     }
+
+    #[test]
+    fn of_many_broken_rules_the_first_is_reported() {
+        // Rules compile in parallel; the error must not depend on which
+        // finishes first.
+        let broken = |id: usize| {
+            format!(
+                "\n[[rule]]\nid = \"r{id}\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\npattern = '(unclosed'\n"
+            )
+        };
+        let rules: String = (0..256).map(broken).collect();
+        for _ in 0..16 {
+            let e = error(&[pack("p", &[], &format!("{RULE}{rules}"))]);
+            assert_eq!(e.line, 20, "{e}");
+        }
+    }
 }
