@@ -533,7 +533,7 @@ fn check_job(
                     extracted,
                     summary: &outcome.summary,
                     diagnostics: &outcome.diagnostics,
-                    positions: &PositionTable::of(&source, &outcome.diagnostics),
+                    positions: &PositionTable::of(&source.text, &outcome.diagnostics),
                 };
                 store.put(slot, file, key, stored);
             }
@@ -560,9 +560,15 @@ fn check_job(
             }
         }
     }
+    // Formats that print no text need only the findings' positions.
+    let source = if args.format.needs_text() {
+        Located::Text(source)
+    } else {
+        Located::Positions(PositionTable::of(&source.text, &diagnostics))
+    };
     let file = CheckedFile {
         path: job.display,
-        source: Located::Text(source),
+        source,
         report: summary,
         diagnostics,
     };

@@ -254,15 +254,15 @@ fn fix_origins(mut rendered: String, path: &str, origins: &[(u32, u32, u32)]) ->
 
 /// The 0-based line of a byte offset.
 fn line_of(file: &Source, offset: usize) -> u32 {
-    file.line_index.line_col(offset, WideEncoding::Utf8).line
+    file.line_index().line_col(offset, WideEncoding::Utf8).line
 }
 
 /// Byte range of the content of a line (0-based): without its `\n` and a
 /// `\r` before it.
 fn line_content(file: &Source, line: u32) -> Range<usize> {
     let text = &file.text;
-    let start = file.line_index.line_start(line).unwrap_or(text.len());
-    match file.line_index.line_start(line + 1) {
+    let start = file.line_index().line_start(line).unwrap_or(text.len());
+    match file.line_index().line_start(line + 1) {
         Some(next) if next - 1 > start && text.as_bytes()[next - 2] == b'\r' => start..next - 2,
         Some(next) => start..next - 1,
         None => start..text.len(),
@@ -289,7 +289,7 @@ fn display_range(file: &Source, range: &Range<usize>) -> Range<usize> {
     let end_line = line_of(file, end);
     if end > start
         && end_line > line_of(file, start)
-        && file.line_index.line_start(end_line) == Some(end)
+        && file.line_index().line_start(end_line) == Some(end)
     {
         end = line_content(file, end_line - 1).end.max(start);
     }
