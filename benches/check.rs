@@ -19,6 +19,9 @@
 //! `XXGK_BENCH_DUMP=DIR cargo bench --bench check` writes the generated
 //! reports to DIR (to time the CLI on them).
 //!
+//! `XXGK_CORPUS_SECONDS=3` checks the corpus for 3 CPU seconds of one thread
+//! and prints its throughput as one JSON line (`scripts/peers.sh`).
+//!
 //! `XXGK_CORPUS_PASS=1` checks the corpus once to warm up, then once more in
 //! `measured_pass`: run under `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect='check::measured_pass*'`, the instructions of that pass
@@ -460,6 +463,44 @@ fn rule_profile() {
     }
 }
 
+/// `XXGK_CORPUS_SECONDS=<s>`: checks the corpus again and again on this
+/// thread for at least `s` CPU seconds (pack loading excluded, every pass
+/// counted, the first one too) and prints one JSON line as
+/// `scripts/peers.sh` does for the peers, which are timed the same way.
+fn corpus_throughput(seconds: f64) {
+    let packs = PackSet::embedded();
+    let texts: Vec<String> = corpus().into_iter().map(|(_, text)| text).collect();
+    let size: usize = texts.iter().map(String::len).sum();
+    if size == 0 {
+        eprintln!("XXGK_CORPUS_SECONDS: no corpus at ../shared/corpus");
+        std::process::exit(2);
+    }
+    let (start, mut bytes) = (thread_cpu_seconds(), 0);
+    let elapsed = loop {
+        measured_pass(&packs, &texts);
+        bytes += size;
+        let elapsed = thread_cpu_seconds() - start;
+        if elapsed >= seconds {
+            break elapsed;
+        }
+    };
+    println!(
+        "{{\"tool\": \"xxgk {} check::check, all default packs (library, 1 thread)\", \"bytes\": {bytes}, \"seconds\": {elapsed}, \"errors\": {{}}}}",
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
+/// CPU time of the calling thread, user and system.
+fn thread_cpu_seconds() -> f64 {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid, writable timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    now.tv_sec as f64 + now.tv_nsec as f64 * 1e-9
+}
+
 /// One check of every corpus text with all default packs.
 fn measured_pass(packs: &PackSet, texts: &[String]) {
     let options = CheckOptions::default();
@@ -499,6 +540,13 @@ fn main() {
     }
     if std::env::var_os("XXGK_RULE_PROFILE").is_some() {
         rule_profile();
+        return;
+    }
+    if let Some(seconds) = std::env::var("XXGK_CORPUS_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+    {
+        corpus_throughput(seconds);
         return;
     }
     if std::env::var_os("XXGK_CORPUS_PASS").is_some() {

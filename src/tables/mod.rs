@@ -21,7 +21,7 @@ pub mod identity;
 mod label;
 mod value;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -54,6 +54,12 @@ pub struct Layout {
     /// Finds the longer declared labels in a table's raw text: a table with
     /// none of them is not this one, and is not split into cells.
     finder: Option<regex::Regex>,
+    /// Each name → the lines it names (rows as `i`, columns as `rows + i`),
+    /// ascending: labels are looked up, not compared with every name.
+    by_name: HashMap<String, Vec<usize>>,
+    /// The rows' names long enough for a misspelling to be recognised, as
+    /// characters: (row, name).
+    long_names: Vec<(usize, Vec<char>)>,
 }
 
 /// Labels shorter than this (总计, 规章) are too common to tell tables apart.
@@ -73,11 +79,26 @@ impl Layout {
         let finder = (!names.is_empty())
             .then(|| regex::Regex::new(&names.join("|")).ok())
             .flatten();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, line) in rows.iter().chain(&columns).enumerate() {
+            for n in &line.names {
+                let lines = by_name.entry(n.clone()).or_default();
+                if lines.last() != Some(&i) {
+                    lines.push(i);
+                }
+            }
+        }
+        let long_names = (rows.iter().enumerate())
+            .flat_map(|(r, line)| line.names.iter().map(move |n| (r, n.chars().collect())))
+            .filter(|(_, n): &(usize, Vec<char>)| n.len() >= SIMILAR_MIN_CHARS)
+            .collect();
         Layout {
             name,
             rows,
             columns,
             finder,
+            by_name,
+            long_names,
         }
     }
 
@@ -99,10 +120,15 @@ impl Layout {
         self.columns.len().max(1)
     }
 
-    fn rows_named(&self, name: &str) -> Vec<usize> {
-        (0..self.rows.len())
-            .filter(|&i| self.rows[i].names.iter().any(|n| n == name))
-            .collect()
+    /// The declared lines named `name` (rows as `i`, columns as `rows + i`).
+    fn lines_named(&self, name: &str) -> &[usize] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The declared rows named `name`.
+    fn rows_named(&self, name: &str) -> &[usize] {
+        let lines = self.lines_named(name);
+        &lines[..lines.partition_point(|&i| i < self.rows.len())]
     }
 }
 
@@ -213,15 +239,10 @@ const RECOGNISED_AT: usize = 3;
 /// The declared lines (rows as `i`, columns as `rows + i`) whose names are
 /// among the labels of `rows`.
 fn hits(layout: &Layout, rows: &[SplitRow]) -> HashSet<usize> {
-    let mut found = HashSet::new();
-    for (label, _) in rows.iter().flat_map(|r| &r.labels) {
-        for (i, line) in layout.rows.iter().chain(&layout.columns).enumerate() {
-            if line.names.iter().any(|n| n == label) {
-                found.insert(i);
-            }
-        }
-    }
-    found
+    (rows.iter().flat_map(|r| &r.labels))
+        .flat_map(|(label, _)| layout.lines_named(label))
+        .copied()
+        .collect()
 }
 
 /// Labels at least this similar to a declared one (twice their longest
@@ -257,33 +278,27 @@ fn similar_row(layout: &Layout, grid: &Grid, label: &str) -> Option<usize> {
     }
     let mut best = None;
     let mut best_score = SIMILAR_AT;
-    for (r, line) in layout.rows.iter().enumerate() {
-        if grid.has_row(r) {
+    for (r, name) in &layout.long_names {
+        if grid.has_row(*r) {
             continue;
         }
-        for name in &line.names {
-            let name: Vec<char> = name.chars().collect();
-            // Lengths too far apart cannot reach the threshold.
-            let (short, long) = (found.len().min(name.len()), found.len().max(name.len()));
-            if name.len() < SIMILAR_MIN_CHARS
-                || (2 * short) as f64 / ((short + long) as f64) < best_score
-            {
-                continue;
-            }
-            let score = similarity(&found, &name);
-            if score >= best_score {
-                best_score = score;
-                best = Some(r);
-            }
+        // Lengths too far apart cannot reach the threshold.
+        let (short, long) = (found.len().min(name.len()), found.len().max(name.len()));
+        if (2 * short) as f64 / ((short + long) as f64) < best_score {
+            continue;
+        }
+        let score = similarity(&found, name);
+        if score >= best_score {
+            best_score = score;
+            best = Some(*r);
         }
     }
     best
 }
 
-/// The declared row the running text names (a caption such as `### 行政复议`),
-/// by the longest name it contains.
+/// The declared row the running text names (a caption such as `### 行政复议`,
+/// normalised), by the longest name it contains.
 fn row_named_in(layout: &Layout, caption: &str) -> Option<usize> {
-    let caption = normalize_text(caption);
     layout
         .rows
         .iter()
@@ -414,9 +429,9 @@ pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
         caption,
     } in &scored
     {
-        let caption_row = caption.and_then(|c| row_named_in(layout, c));
-        let caption_hits = caption.map_or(0, |c| {
-            let c = normalize_text(c);
+        let caption = caption.map(normalize_text);
+        let caption_row = caption.as_deref().and_then(|c| row_named_in(layout, c));
+        let caption_hits = caption.as_deref().map_or(0, |c| {
             layout
                 .rows
                 .iter()
