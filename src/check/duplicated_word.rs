@@ -72,25 +72,30 @@ impl DuplicatedWord {
         &self,
         text: &str,
         block: &Block,
-        chars: &mut Vec<(usize, char)>,
+        chars: &mut Vec<char>,
     ) -> Option<Vec<Range<usize>>> {
         if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_)) {
             return None;
         }
         let text = text.get(block.range.clone())?;
         chars.clear();
-        chars.extend(text.char_indices());
+        chars.extend(text.chars());
+        let width = |run: &[char]| run.iter().map(|c| c.len_utf8()).sum::<usize>();
         let mut words = Vec::new();
-        let mut i = 0;
+        // `at`: the byte offset of `chars[i]`, kept as `i` moves.
+        let (mut i, mut at) = (0, 0);
         while i < chars.len() {
             match self.repeat_at(chars, i) {
                 Some(len) => {
-                    let start = chars[i + len].0;
-                    let end = chars.get(i + 2 * len).map_or(text.len(), |&(b, _)| b);
+                    let start = at + width(&chars[i..i + len]);
+                    let end = start + width(&chars[i + len..i + 2 * len]);
                     words.push(start..end);
-                    i += 2 * len;
+                    (i, at) = (i + 2 * len, end);
                 }
-                None => i += 1,
+                None => {
+                    at += chars[i].len_utf8();
+                    i += 1;
+                }
             }
         }
         (!words.is_empty()).then_some(words)
@@ -119,33 +124,33 @@ impl DuplicatedWord {
     }
 
     /// The length of a word repeated at `i`, longest first.
-    fn repeat_at(&self, chars: &[(usize, char)], i: usize) -> Option<usize> {
-        let han = |k: usize| chars.get(k).is_some_and(|&(_, c)| is_han(c));
+    fn repeat_at(&self, chars: &[char], i: usize) -> Option<usize> {
+        let c = chars[i];
+        // Most positions have no equal character close enough behind them.
+        let ahead = chars.get(i + 1..chars.len().min(i + 1 + self.max_chars));
+        if !ahead.is_some_and(|ahead| ahead.contains(&c)) {
+            return None;
+        }
         for len in (self.min_chars..=self.max_chars).rev() {
-            // Cheapest test first: most positions fail on the first character.
-            if i + 2 * len > chars.len() || chars[i].1 != chars[i + len].1 {
+            if i + 2 * len > chars.len() || c != chars[i + len] {
                 continue;
             }
-            let first = &chars[i..i + len];
-            let second = &chars[i + len..i + 2 * len];
-            if first.iter().map(|c| c.1).ne(second.iter().map(|c| c.1))
-                || !(i..i + 2 * len).all(han)
-            {
+            let (first, second) = (&chars[i..i + len], &chars[i + len..i + 2 * len]);
+            if first != second || !chars[i..i + 2 * len].iter().all(|&c| is_han(c)) {
                 continue;
             }
-            if first.iter().all(|&(_, c)| is_numeral(c)) {
+            if first.iter().all(|&c| is_numeral(c)) {
                 continue;
             }
-            let doubled: String = chars[i..i + 2 * len].iter().map(|c| c.1).collect();
+            let doubled: String = chars[i..i + 2 * len].iter().collect();
             if self.allow.contains(&doubled) {
                 continue;
             }
             return Some(len);
         }
-        let (_, c) = *chars.get(i)?;
-        let (_, next) = *chars.get(i + 1)?;
+        let next = *chars.get(i + 1)?;
         // AABB reduplication (实实在在, 清清楚楚) is correct Chinese.
-        let after_pair = i >= 2 && chars[i - 2].1 == chars[i - 1].1 && chars[i - 1].1 != c;
+        let after_pair = i >= 2 && chars[i - 2] == chars[i - 1] && chars[i - 1] != c;
         (c == next && !after_pair && self.single_chars.contains(&c)).then_some(1)
     }
 }

@@ -209,7 +209,7 @@ impl Kind {
         &self,
         text: &str,
         block: &Block,
-        chars: &mut Vec<(usize, char)>,
+        chars: &mut Vec<char>,
     ) -> Option<Part> {
         match self {
             Kind::Pattern(p) => p.block_matches(text, block).map(Part::Matches),
