@@ -205,12 +205,7 @@ impl Kind {
 
     /// What the rule keeps from one block; `None` when there is nothing.
     /// `chars` is a buffer to reuse.
-    fn block_part(
-        &self,
-        text: &str,
-        block: &Block,
-        chars: &mut Vec<char>,
-    ) -> Option<Part> {
+    fn block_part(&self, text: &str, block: &Block, chars: &mut Vec<char>) -> Option<Part> {
         match self {
             Kind::Pattern(p) => p.block_matches(text, block).map(Part::Matches),
             Kind::RequiredText(r) => r.block_found(text, block).then_some(Part::Found),

@@ -36,6 +36,9 @@ pub struct Pattern {
     /// The pattern uses `\A` or `\z` (start or end of the text), which a
     /// block searched on its own sees at its edges.
     text_anchored: bool,
+    /// Literals of which every match contains one (see `Prefilter`); `None`
+    /// when the pattern may match without any of a few.
+    required_literals: Option<Vec<Vec<u8>>>,
     fix: Option<Replacement>,
     /// Above this many matches, one finding stands for all of them (a text
     /// whose punctuation was converted wholesale is one problem, not 300).
@@ -183,8 +186,11 @@ impl Pattern {
             title: spec.fix_title.clone(),
         });
         let flag_groups = flag_groups(&matcher);
+        // Parsed once more (the regex keeps no syntax tree) for two facts.
+        let hir = regex_syntax::parse(matcher.as_str()).ok();
         Ok(Pattern {
-            text_anchored: uses_text_anchors(&matcher),
+            text_anchored: hir.as_ref().is_none_or(uses_text_anchors),
+            required_literals: hir.as_ref().and_then(super::prefilter::required_literals),
             matcher,
             flag_groups,
             exclude,
@@ -204,9 +210,16 @@ impl Pattern {
         self.fix.is_some()
     }
 
-    /// The regular expression, for the engine's document-wide prefilter.
+    /// The regular expression.
+    #[cfg(test)]
     pub(super) fn regex(&self) -> &Regex {
         &self.matcher
+    }
+
+    /// Literals of which every match contains one, for the engine's
+    /// document-wide prefilter.
+    pub(super) fn required_literals(&self) -> Option<&[Vec<u8>]> {
+        self.required_literals.as_deref()
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
@@ -517,14 +530,11 @@ fn flag_groups(matcher: &Regex) -> Vec<usize> {
         .collect()
 }
 
-/// Whether a regex asserts the start or end of the whole text (`\A`, `\z`).
-/// A pattern that does not parse here compiled anyway: assume the worst.
-pub(super) fn uses_text_anchors(re: &Regex) -> bool {
+/// Whether a pattern asserts the start or end of the whole text (`\A`, `\z`).
+pub(super) fn uses_text_anchors(hir: &regex_syntax::hir::Hir) -> bool {
     use regex_syntax::hir::Look;
-    regex_syntax::parse(re.as_str()).map_or(true, |hir| {
-        let looks = hir.properties().look_set();
-        looks.contains(Look::Start) || looks.contains(Look::End)
-    })
+    let looks = hir.properties().look_set();
+    looks.contains(Look::Start) || looks.contains(Look::End)
 }
 
 fn overlaps(spans: &[Range<usize>], range: Range<usize>) -> bool {

@@ -48,17 +48,14 @@ impl Prefilter {
             let Kind::Pattern(p) = &rule.kind else {
                 continue;
             };
-            let Some(literals) = regex_syntax::parse(p.regex().as_str())
-                .ok()
-                .and_then(|hir| required_literals(&hir))
-            else {
+            let Some(literals) = p.required_literals() else {
                 continue;
             };
             let r = index.len();
             index.insert(rule.info.id.clone(), r);
             for literal in literals {
                 let next = literal_ids.len();
-                let id = *literal_ids.entry(literal).or_insert(next);
+                let id = *literal_ids.entry(literal.clone()).or_insert(next);
                 if id == owners.len() {
                     owners.push(Vec::new());
                 }
@@ -256,10 +253,7 @@ mod tests {
             let Kind::Pattern(p) = &rule.kind else {
                 continue;
             };
-            let Some(required) = regex_syntax::parse(p.regex().as_str())
-                .ok()
-                .and_then(|hir| required_literals(&hir))
-            else {
+            let Some(required) = p.required_literals() else {
                 continue;
             };
             for text in &texts {

@@ -75,7 +75,12 @@ impl Signals {
             ));
         }
         Ok(Signals {
-            text_anchored: signals.iter().any(|s| uses_text_anchors(&s.matcher)),
+            // A pattern that does not parse here compiled anyway: assume the worst.
+            text_anchored: signals.iter().any(|s| {
+                regex_syntax::parse(s.matcher.as_str())
+                    .as_ref()
+                    .map_or(true, uses_text_anchors)
+            }),
             signals,
             threshold,
             scope: spec.scope.unwrap_or(Scope::All),

@@ -53,7 +53,7 @@ pub struct Layout {
     pub columns: Vec<Line>,
     /// Finds the longer declared labels in a table's raw text: a table with
     /// none of them is not this one, and is not split into cells.
-    finder: Option<regex::Regex>,
+    finder: Option<aho_corasick::AhoCorasick>,
     /// Each name → the lines it names (rows as `i`, columns as `rows + i`),
     /// ascending: labels are looked up, not compared with every name.
     by_name: HashMap<String, Vec<usize>>,
@@ -72,12 +72,19 @@ impl Layout {
             .chain(&columns)
             .flat_map(|l| &l.names)
             .filter(|n| n.chars().count() >= DISTINCTIVE_CHARS)
-            .map(|n| regex::escape(n))
+            .cloned()
             .collect();
         names.sort();
         names.dedup();
         let finder = (!names.is_empty())
-            .then(|| regex::Regex::new(&names.join("|")).ok())
+            .then(|| {
+                // An NFA: a DFA over these labels costs more to build than the
+                // few table texts of a report take to search.
+                aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .build(&names)
+                    .ok()
+            })
             .flatten();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, line) in rows.iter().chain(&columns).enumerate() {
