@@ -37,7 +37,7 @@ const MAX_LITERALS: usize = 64;
 
 /// A character class of at most this many characters counts as that many
 /// literals.
-const MAX_CLASS: u32 = 16;
+const MAX_CLASS: u32 = 64;
 
 impl Prefilter {
     pub fn new(rules: &[Arc<CompiledRule>]) -> Prefilter {
