@@ -44,7 +44,9 @@ pub struct Line {
     pub decimal: bool,
 }
 
-/// A declared table: the labels its rows and columns carry.
+/// A declared table: the labels its rows and columns carry. Built by
+/// [`Layout::new`], which indexes the lines' names: they must not change
+/// afterwards.
 #[derive(Clone, Debug)]
 pub struct Layout {
     pub name: String,
