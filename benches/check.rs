@@ -484,10 +484,16 @@ fn corpus_throughput(seconds: f64) {
             break elapsed;
         }
     };
-    println!(
-        "{{\"tool\": \"xxgk {} check::check, all default packs (library, 1 thread)\", \"bytes\": {bytes}, \"seconds\": {elapsed}, \"errors\": {{}}}}",
-        env!("CARGO_PKG_VERSION")
-    );
+    let line = serde_json::json!({
+        "tool": format!(
+            "xxgk {} check::check, all default packs (library, 1 thread)",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "bytes": bytes,
+        "seconds": elapsed,
+        "errors": {},
+    });
+    println!("{line}");
 }
 
 /// One check of every corpus text with all default packs.
@@ -531,11 +537,16 @@ fn main() {
         rule_profile();
         return;
     }
-    if let Some(seconds) = std::env::var("XXGK_CORPUS_SECONDS")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-    {
-        corpus_throughput(seconds);
+    if let Some(value) = std::env::var_os("XXGK_CORPUS_SECONDS") {
+        match value.to_str().and_then(|s| s.parse::<f64>().ok()) {
+            Some(seconds) if seconds > 0.0 => corpus_throughput(seconds),
+            _ => {
+                eprintln!(
+                    "XXGK_CORPUS_SECONDS: expected a positive number of seconds, got {value:?}"
+                );
+                std::process::exit(2);
+            }
+        }
         return;
     }
     if std::env::var_os("XXGK_CORPUS_PASS").is_some() {
