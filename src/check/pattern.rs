@@ -15,8 +15,10 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use regex::{Captures, Regex};
+use regex_syntax::hir::Hir;
 
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
@@ -39,6 +41,8 @@ pub struct Pattern {
     /// Literals of which every match contains one (see `Prefilter`); `None`
     /// when the pattern may match without any of a few.
     required_literals: Option<Vec<Vec<u8>>>,
+    /// The pattern's syntax, for the prefilter's scanner (see `scannable`).
+    syntax: Option<Arc<Hir>>,
     fix: Option<Replacement>,
     /// Above this many matches, one finding stands for all of them (a text
     /// whose punctuation was converted wholesale is one problem, not 300).
@@ -186,11 +190,12 @@ impl Pattern {
             title: spec.fix_title.clone(),
         });
         let flag_groups = flag_groups(&matcher);
-        // Parsed once more (the regex keeps no syntax tree) for two facts.
+        // Parsed once more (the regex keeps no syntax tree) for the prefilter.
         let hir = regex_syntax::parse(matcher.as_str()).ok();
         Ok(Pattern {
             text_anchored: hir.as_ref().is_none_or(uses_text_anchors),
             required_literals: hir.as_ref().and_then(super::prefilter::required_literals),
+            syntax: hir.map(Arc::new),
             matcher,
             flag_groups,
             exclude,
@@ -220,6 +225,15 @@ impl Pattern {
     /// document-wide prefilter.
     pub(super) fn required_literals(&self) -> Option<&[Vec<u8>]> {
         self.required_literals.as_deref()
+    }
+
+    /// The syntax of a pattern whose block matches are all matches of the
+    /// whole text ending at the same place, for the prefilter's scanner: not
+    /// one searched in the title alone, nor one that sees the text's edges.
+    pub(super) fn scannable(&self) -> Option<&Hir> {
+        (self.by_blocks() && !self.text_anchored)
+            .then_some(self.syntax.as_deref())
+            .flatten()
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {

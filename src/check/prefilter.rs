@@ -4,31 +4,51 @@
 //!
 //! Each pattern is read for the literals a match must contain, one of them
 //! at least (`required_literals`): `〔` for a document number, `...`, `。。。`
-//! or `…` for an ellipsis. One Aho-Corasick automaton over the literals of
-//! all the rules finds every occurrence in one pass. A block holding a match
-//! holds one of its rule's literals, so the blocks without any are skipped
-//! without being searched. A pattern with no such literals (one that starts
-//! with `\p{Han}` and has nothing rarer) may match anywhere and searches the
-//! whole text itself. The set is built once per rule set.
+//! or `…` for an ellipsis. Literals of two characters or more are rare in a
+//! report: one Aho-Corasick automaton over them finds every occurrence, and
+//! a block holding a match holds one of its rule's literals, so the blocks
+//! without any are skipped without being searched.
+//!
+//! A rule whose literals include a single character (a digit, `年`, `、`, a
+//! space) would find one in most blocks, and a rule with no literals may
+//! match anywhere: each would search the whole text on its own. Instead one
+//! lazy DFA over all their patterns finds, in one pass, where each of them
+//! ends a match (`Scanner`); the same pass costs about what one pattern's
+//! would. A block holding a match holds its last byte, so only those blocks
+//! are searched. Patterns that see the whole text's edges (`\A`, `\z`) or
+//! only the title stay with their literals, and so do those that repeat a
+//! wide class (see `repeats_a_wide_class`). The set is built once per rule
+//! set.
 
 use std::collections::HashMap;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Input, MatchError};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+use super::pattern::Pattern;
 use super::{CompiledRule, Kind};
 
 /// A prefilter over the pattern rules of a rule set.
 #[derive(Debug, Default)]
 pub struct Prefilter {
-    /// Every rule's literals; `None` when no rule has any.
+    /// The rare literals of the rules served by them; `None` when there are
+    /// none.
     automaton: Option<AhoCorasick>,
     /// For each literal of the automaton, the rules (as in `index`) that need
     /// it.
     owners: Vec<Vec<usize>>,
-    /// Rule id → index, for the rules with literals.
+    /// The rules searched by where their patterns match.
+    scanner: Option<Scanner>,
+    /// Rule id → index, for the rules the prefilter knows about.
     index: HashMap<String, usize>,
+    /// How many indices `index` hands out.
+    rule_count: usize,
 }
 
 /// At most this many literals stand for one rule; a rule needing more is
@@ -39,63 +59,227 @@ const MAX_LITERALS: usize = 64;
 /// literals.
 const MAX_CLASS: u32 = 64;
 
+/// The combined automaton may grow to this many bytes; past it the scanner
+/// is not built and its rules are served by their literals.
+const SCANNER_NFA_LIMIT: usize = 16 << 20;
+
+/// The lazy DFA's transition cache, per thread (the default is 2 MiB; the
+/// states of a few dozen patterns over Chinese text fit in less).
+const SCANNER_CACHE: usize = 4 << 20;
+
+type CacheFn = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// One lazy DFA over the patterns of several rules, which reports every
+/// position where one of them ends a match.
+struct Scanner {
+    dfa: DFA,
+    caches: Pool<Cache, CacheFn>,
+    /// For each pattern of the DFA, its rule (as in `index`) and whether it
+    /// can match the empty string.
+    rules: Vec<(usize, bool)>,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("patterns", &self.rules.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scanner {
+    /// `None` when the patterns cannot be combined (too big together, or a
+    /// look-around the lazy DFA does not support).
+    fn new(patterns: &[&Hir]) -> Option<Scanner> {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(SCANNER_NFA_LIMIT))
+                    // Only where matches end is wanted: no capture states to
+                    // follow while building the DFA's states.
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build_many_from_hir(patterns)
+            .ok()?;
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .cache_capacity(SCANNER_CACHE),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let for_caches = dfa.clone();
+        let create: CacheFn = Box::new(move || for_caches.create_cache());
+        Some(Scanner {
+            dfa,
+            caches: Pool::new(create),
+            rules: Vec::with_capacity(patterns.len()),
+        })
+    }
+
+    /// Adds to `hits` the last byte of every match of every pattern (and
+    /// the end of those that may be empty).
+    fn scan(&self, text: &str, hits: &mut [Option<Vec<usize>>]) -> Result<(), MatchError> {
+        let mut cache = self.caches.get();
+        let input = Input::new(text);
+        let mut state = OverlappingState::start();
+        loop {
+            self.dfa
+                .try_search_overlapping_fwd(&mut cache, &input, &mut state)?;
+            let Some(found) = state.get_match() else {
+                return Ok(());
+            };
+            let Some(&(r, may_be_empty)) = self.rules.get(found.pattern().as_usize()) else {
+                continue;
+            };
+            if let Some(list) = hits.get_mut(r).and_then(Option::as_mut) {
+                let end = found.offset();
+                if end > 0 {
+                    list.push(end - 1);
+                }
+                if may_be_empty {
+                    list.push(end);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a pattern's literals are too common to narrow its search: one of
+/// them is a single character of ordinary prose (a letter or Han character,
+/// a digit, a space, everyday punctuation). A rarer symbol (`〔`, `×`, `…`)
+/// narrows the search well enough on its own.
+fn has_common_literal(literals: &[Vec<u8>]) -> bool {
+    literals.iter().any(|l| {
+        let mut chars = std::str::from_utf8(l).into_iter().flat_map(str::chars);
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                c.is_alphanumeric()
+                    || c.is_whitespace()
+                    || "，。、；：？！（）《》“”‘’,.;:!?()".contains(c)
+            }
+            _ => false,
+        }
+    })
+}
+
+/// The syntax of a pattern the scanner serves better than its literals.
+fn for_scanner(p: &Pattern) -> Option<&Hir> {
+    p.scannable().filter(|hir| {
+        p.required_literals().is_none_or(has_common_literal) && !repeats_a_wide_class(hir)
+    })
+}
+
+/// Whether a pattern repeats a class wider than a few literals (`\p{Han}{1,10}`,
+/// `[^》\n]*`): such a part follows the text for many characters, and in a
+/// DFA over many patterns its progress multiplies with every other
+/// pattern's into more states than the scan saves.
+fn repeats_a_wide_class(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Repetition(r) => {
+            let wide = matches!(r.sub.kind(), HirKind::Class(c) if class_literals(c).is_none());
+            (wide && r.max != Some(1)) || repeats_a_wide_class(&r.sub)
+        }
+        HirKind::Capture(c) => repeats_a_wide_class(&c.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().any(repeats_a_wide_class)
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
+    }
+}
+
 impl Prefilter {
     pub fn new(rules: &[Arc<CompiledRule>]) -> Prefilter {
+        let patterns: Vec<(&str, &Pattern)> = (rules.iter())
+            .filter_map(|rule| match &rule.kind {
+                Kind::Pattern(p) => Some((rule.info.id.as_str(), p)),
+                _ => None,
+            })
+            .collect();
+        let scanned: Vec<&Hir> = patterns
+            .iter()
+            .filter_map(|(_, p)| for_scanner(p))
+            .collect();
+        let mut scanner = (!scanned.is_empty())
+            .then(|| Scanner::new(&scanned))
+            .flatten();
         let mut index = HashMap::new();
-        let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut literal_ids: HashMap<&[u8], usize> = HashMap::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
-        for rule in rules {
-            let Kind::Pattern(p) = &rule.kind else {
+        for (id, p) in patterns {
+            let scanned = for_scanner(p).filter(|_| scanner.is_some());
+            let literals = p.required_literals();
+            if scanned.is_none() && literals.is_none() {
                 continue;
-            };
-            let Some(literals) = p.required_literals() else {
-                continue;
-            };
+            }
             let r = index.len();
-            index.insert(rule.info.id.clone(), r);
-            for literal in literals {
+            index.insert(id.to_owned(), r);
+            if let (Some(hir), Some(scanner)) = (scanned, &mut scanner) {
+                let may_be_empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
+                scanner.rules.push((r, may_be_empty));
+                continue;
+            }
+            for literal in literals.into_iter().flatten() {
                 let next = literal_ids.len();
-                let id = *literal_ids.entry(literal.clone()).or_insert(next);
+                let id = *literal_ids.entry(literal).or_insert(next);
                 if id == owners.len() {
                     owners.push(Vec::new());
                 }
                 owners[id].push(r);
             }
         }
-        let mut literals: Vec<(Vec<u8>, usize)> = literal_ids.into_iter().collect();
+        let rule_count = index.len();
+        let mut literals: Vec<(&[u8], usize)> = literal_ids.into_iter().collect();
         literals.sort_by_key(|(_, id)| *id);
         let automaton = (!literals.is_empty())
             .then(|| {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    // Not the DFA the builder picks for a few literals: it
+                    // costs more to build than a process saves with it.
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(literals.iter().map(|(l, _)| l))
                     .ok()
             })
             .flatten();
-        if automaton.is_none() {
-            // Without the automaton nothing is known: every rule may match.
-            index.clear();
+        if automaton.is_none() && !literals.is_empty() {
+            // Without the automaton nothing is known of the rules it serves:
+            // they may match anywhere.
+            index.retain(|_, r| owners.iter().all(|o| !o.contains(r)));
         }
         Prefilter {
             automaton,
             owners,
+            scanner,
             index,
+            rule_count,
         }
     }
 
-    /// Where each rule's literals occur in `text`.
+    /// Where each rule's literals occur in `text`, or its matches end.
     pub fn scan(&self, text: &str) -> PossibleMatches<'_> {
-        let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.index.len()];
+        let mut hits: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); self.rule_count];
         if let Some(automaton) = &self.automaton {
             for found in automaton.find_overlapping_iter(text) {
                 for &r in &self.owners[found.pattern().as_usize()] {
-                    // Occurrences come in order of their end: a rule's list
-                    // is sorted below.
-                    hits[r].push(found.start());
+                    if let Some(list) = hits.get_mut(r).and_then(Option::as_mut) {
+                        list.push(found.start());
+                    }
                 }
             }
         }
-        for list in &mut hits {
+        if let Some(scanner) = &self.scanner
+            && scanner.scan(text, &mut hits).is_err()
+        {
+            // The DFA gave up (it does not, as configured): its rules may
+            // match anywhere.
+            for &(r, _) in &scanner.rules {
+                hits[r] = None;
+            }
+        }
+        // Occurrences come in order of their end: sorted here.
+        for list in hits.iter_mut().flatten() {
             list.sort_unstable();
             list.dedup();
         }
@@ -110,8 +294,10 @@ impl Prefilter {
 #[derive(Debug)]
 pub struct PossibleMatches<'a> {
     prefilter: &'a Prefilter,
-    /// For each rule with literals, where they occur (start offsets, sorted).
-    hits: Vec<Vec<usize>>,
+    /// For each rule the prefilter knows about, offsets such that every
+    /// block holding a match holds one of them (sorted); `None` when the
+    /// rule may match anywhere.
+    hits: Vec<Option<Vec<usize>>>,
 }
 
 impl PossibleMatches<'_> {
@@ -120,11 +306,12 @@ impl PossibleMatches<'_> {
         self.hits(rule).is_none_or(|hits| !hits.is_empty())
     }
 
-    /// Where the rule's literals occur (a match lies around one of them);
-    /// `None` when it may match anywhere.
+    /// Offsets such that every block holding a match of the rule holds one:
+    /// where its literals start or its matches end. `None` when it may match
+    /// anywhere.
     pub fn hits(&self, rule: &str) -> Option<&[usize]> {
         let &r = self.prefilter.index.get(rule)?;
-        self.hits.get(r).map(Vec::as_slice)
+        self.hits.get(r)?.as_deref()
     }
 }
 
@@ -199,6 +386,25 @@ mod tests {
     use super::required_literals;
     use crate::check::{CheckOptions, Kind, check};
     use crate::pack::{Applied, PackSet, PackSource};
+    use crate::report::Report;
+
+    fn pack_set(rules: &str) -> PackSet {
+        let pack = format!(
+            "[pack]\nid = \"t\"\nname = \"t\"\nlevel = \"custom\"\nversion = \"0\"\n{rules}"
+        );
+        PackSet::new(&[PackSource {
+            origin: "t.toml".to_owned(),
+            text: pack,
+        }])
+        .unwrap()
+    }
+
+    fn applied(pack: &str) -> Vec<Applied> {
+        vec![Applied {
+            pack: pack.to_owned(),
+            reason: String::new(),
+        }]
+    }
 
     fn literals(pattern: &str) -> Option<Vec<String>> {
         let hir = regex_syntax::parse(pattern).ok()?;
@@ -272,6 +478,97 @@ mod tests {
             }
         }
         assert!(checked > 100, "only {checked} matches checked");
+    }
+
+    /// A pattern whose literal is a common character (here a space) is
+    /// served by the scanner: its hits are where it matches, not every
+    /// space. A rarer literal (`〔`) and a title-only pattern keep their
+    /// literals' places.
+    #[test]
+    fn common_literals_give_way_to_where_the_pattern_matches() {
+        let packs = pack_set(
+            "[[rule]]\nid = \"trailing\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\npattern = '\\S(?P<m>[ ]+)$'\n\n\
+             [[rule]]\nid = \"bracket\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\npattern = '〔[0-9]{4}〕'\n\n\
+             [[rule]]\nid = \"title-space\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\npattern = '[ ]'\nscope = \"title\"\n",
+        );
+        let set = packs.rule_set(&applied("t"));
+        let text = "a b c\nd e f \n〔二〕\n";
+        let possible = set.prefilter.scan(text);
+        // The one match ends at the last space of the second line.
+        assert_eq!(possible.hits("t/trailing"), Some(&[11][..]));
+        // Where `〔` is, although `〔二〕` does not match.
+        assert_eq!(possible.hits("t/bracket"), Some(&[13][..]));
+        assert_eq!(possible.hits("t/title-space"), Some(&[1, 3, 7, 9, 11][..]));
+        let none = set.prefilter.scan("a b c\n");
+        assert!(!none.may_match("t/trailing"));
+        assert!(none.may_match("t/title-space"));
+    }
+
+    /// A pattern that may match the empty string names the end of each
+    /// match too, so that an empty match at a block's end is not lost.
+    #[test]
+    fn empty_matches_are_named_by_their_end() {
+        let packs = pack_set(
+            "[[rule]]\nid = \"empty-line\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\npattern = '[ ]*$'\n",
+        );
+        let set = packs.rule_set(&applied("t"));
+        let possible = set.prefilter.scan("ab\n");
+        assert_eq!(possible.hits("t/empty-line"), Some(&[1, 2, 3][..]));
+    }
+
+    /// Every block in which a shipped pattern matches holds one of the
+    /// places the prefilter names for it, on the rules' own examples, the
+    /// example reports and the seed reports (when present): the prefilter
+    /// never hides a match, whichever way it serves a rule.
+    #[test]
+    fn every_block_with_a_match_holds_a_hit() {
+        let packs = PackSet::embedded();
+        let all: Vec<Applied> = (packs.packs().iter())
+            .flat_map(|pack| applied(&pack.id))
+            .collect();
+        let set = packs.rule_set(&all);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = Vec::new();
+        for rule in packs.all_rules() {
+            texts.extend(rule.info.examples_bad.iter().cloned());
+            texts.extend(rule.info.examples_good.iter().cloned());
+        }
+        for dir in [
+            root.join("examples/reports"),
+            root.join("../shared/corpus/seeds"),
+        ] {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                texts.extend(std::fs::read_to_string(entry.path()).ok());
+            }
+        }
+        let mut checked = 0;
+        for text in &texts {
+            let report = Report::parse(text);
+            let possible = set.prefilter.scan(text);
+            for rule in &set.rules {
+                let Kind::Pattern(p) = &rule.kind else {
+                    continue;
+                };
+                if !p.by_blocks() {
+                    continue;
+                }
+                let hits = possible.hits(&rule.info.id);
+                for block in &report.blocks {
+                    if p.block_matches(text, block).is_none() {
+                        continue;
+                    }
+                    checked += 1;
+                    assert!(
+                        hits.is_none_or(|h| h.iter().any(|at| block.range.contains(at))),
+                        "{}: a match in {:?} of {:?} with no hit",
+                        rule.info.id,
+                        block.range,
+                        text.get(block.range.clone())
+                    );
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} blocks with a match checked");
     }
 
     #[test]
