@@ -319,8 +319,9 @@ impl Pattern {
     /// and a block's neighbours are line breaks. Only a pattern using `\A`
     /// or `\z` must search every block.
     ///
-    /// With `hits`, where the literals every match contains occur (see
-    /// `Prefilter`), the blocks holding one are the candidates: no search.
+    /// With `hits`, offsets such that a block holding a match holds one
+    /// (where its literals occur or its matches end, see `Prefilter`), the
+    /// blocks holding one are the candidates: no search.
     pub(super) fn candidate_blocks(&self, cx: &Context, hits: Option<&[usize]>) -> Vec<usize> {
         let report = cx.report;
         // Headings and tables are a small part of a report: their blocks,
