@@ -4,13 +4,13 @@
 //!
 //! Each pattern is read for the literals a match must contain, one of them
 //! at least (`required_literals`): `〔` for a document number, `...`, `。。。`
-//! or `…` for an ellipsis. Literals of two characters or more are rare in a
-//! report: one Aho-Corasick automaton over them finds every occurrence, and
-//! a block holding a match holds one of its rule's literals, so the blocks
-//! without any are skipped without being searched.
+//! or `…` for an ellipsis. Most literals are rare in a report: one
+//! Aho-Corasick automaton over them finds every occurrence, and a block
+//! holding a match holds one of its rule's literals, so the blocks without
+//! any are skipped without being searched.
 //!
-//! A rule whose literals include a single character (a digit, `年`, `、`, a
-//! space) would find one in most blocks, and a rule with no literals may
+//! A rule whose literals include a single character of ordinary prose (a
+//! digit, `年`, `、`, a space) would find one in most blocks, and a rule with no literals may
 //! match anywhere: each would search the whole text on its own. Instead one
 //! lazy DFA over all their patterns finds, in one pass, where each of them
 //! ends a match (`Scanner`); the same pass costs about what one pattern's
@@ -167,7 +167,11 @@ fn has_common_literal(literals: &[Vec<u8>]) -> bool {
 /// The syntax of a pattern the scanner serves better than its literals.
 fn for_scanner(p: &Pattern) -> Option<&Hir> {
     p.scannable().filter(|hir| {
-        p.required_literals().is_none_or(has_common_literal) && !repeats_a_wide_class(hir)
+        p.required_literals().is_none_or(has_common_literal)
+            && !repeats_a_wide_class(hir)
+            // The lazy DFA cannot build a Unicode word boundary: one such
+            // pattern would keep the scanner from being built at all.
+            && !hir.properties().look_set().contains_word_unicode()
     })
 }
 
