@@ -726,7 +726,7 @@ impl LiveCheck {
                     }
                 }
                 Kind::Signals(s) => {
-                    for (b, block) in s.candidate_blocks(&cx) {
+                    for (b, block) in s.candidate_blocks(&cx, &rule.info.id) {
                         if let Some(hit) = s.block_hit(&self.text, block) {
                             parts[i].push((b, Part::Signals(hit)));
                         }

@@ -509,10 +509,16 @@ impl<'a> Context<'a> {
         self.possible.as_ref().is_none_or(|p| p.may_match(rule))
     }
 
-    /// Where the literals a pattern rule's matches contain occur (see
-    /// `Prefilter`); `None` when that is not known.
+    /// Where the literals a pattern rule's matches contain occur, or its
+    /// matches end (see `Prefilter`); `None` when that is not known.
     pub fn literal_hits(&self, rule: &str) -> Option<&[usize]> {
         self.possible.as_ref()?.hits(rule)
+    }
+
+    /// The same for the `part`-th pattern of a rule (a signal of a signals
+    /// rule).
+    pub fn part_hits(&self, rule: &str, part: usize) -> Option<&[usize]> {
+        self.possible.as_ref()?.part_hits(rule, part)
     }
 
     /// The 1-based line number of a byte offset.

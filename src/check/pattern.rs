@@ -15,11 +15,10 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
 
 use regex::{Captures, Regex};
-use regex_syntax::hir::Hir;
 
+use super::prefilter::PatternFacts;
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
 use crate::pack::schema::{RuleSpec, Scope, Validator};
@@ -35,14 +34,8 @@ pub struct Pattern {
     scope: Scope,
     /// Only in sections whose heading title matches.
     section: Option<Regex>,
-    /// The pattern uses `\A` or `\z` (start or end of the text), which a
-    /// block searched on its own sees at its edges.
-    text_anchored: bool,
-    /// Literals of which every match contains one (see `Prefilter`); `None`
-    /// when the pattern may match without any of a few.
-    required_literals: Option<Vec<Vec<u8>>>,
-    /// The pattern's syntax, for the prefilter's scanner (see `scannable`).
-    syntax: Option<Arc<Hir>>,
+    /// What the prefilter knows of `matcher`.
+    facts: PatternFacts,
     fix: Option<Replacement>,
     /// Above this many matches, one finding stands for all of them (a text
     /// whose punctuation was converted wholesale is one problem, not 300).
@@ -190,12 +183,8 @@ impl Pattern {
             title: spec.fix_title.clone(),
         });
         let flag_groups = flag_groups(&matcher);
-        // Parsed once more (the regex keeps no syntax tree) for the prefilter.
-        let hir = regex_syntax::parse(matcher.as_str()).ok();
         Ok(Pattern {
-            text_anchored: hir.as_ref().is_none_or(uses_text_anchors),
-            required_literals: hir.as_ref().and_then(super::prefilter::required_literals),
-            syntax: hir.map(Arc::new),
+            facts: PatternFacts::of(&matcher),
             matcher,
             flag_groups,
             exclude,
@@ -221,19 +210,9 @@ impl Pattern {
         &self.matcher
     }
 
-    /// Literals of which every match contains one, for the engine's
-    /// document-wide prefilter.
-    pub(super) fn required_literals(&self) -> Option<&[Vec<u8>]> {
-        self.required_literals.as_deref()
-    }
-
-    /// The syntax of a pattern whose block matches are all matches of the
-    /// whole text ending at the same place, for the prefilter's scanner: not
-    /// one searched in the title alone, nor one that sees the text's edges.
-    pub(super) fn scannable(&self) -> Option<&Hir> {
-        (self.by_blocks() && !self.text_anchored)
-            .then_some(self.syntax.as_deref())
-            .flatten()
+    /// What the engine's document-wide prefilter knows of the pattern.
+    pub(super) fn facts(&self) -> &PatternFacts {
+        &self.facts
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
@@ -347,7 +326,7 @@ impl Pattern {
         if narrow {
             return (0..report.blocks.len()).filter(in_scope).collect();
         }
-        if self.text_anchored {
+        if self.facts.text_anchored() {
             return (0..report.blocks.len()).collect();
         }
         let mut out: Vec<usize> = Vec::new();
@@ -543,13 +522,6 @@ fn flag_groups(matcher: &Regex) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect()
-}
-
-/// Whether a pattern asserts the start or end of the whole text (`\A`, `\z`).
-pub(super) fn uses_text_anchors(hir: &regex_syntax::hir::Hir) -> bool {
-    use regex_syntax::hir::Look;
-    let looks = hir.properties().look_set();
-    looks.contains(Look::Start) || looks.contains(Look::End)
 }
 
 fn overlaps(spans: &[Range<usize>], range: Range<usize>) -> bool {

@@ -1,25 +1,27 @@
-//! One pass over the text tells which pattern rules can match, and where,
-//! so that the rules that cannot (most of them, in most reports) skip their
-//! own search and the others search only the blocks that can hold a match.
+//! One pass over the text tells which patterns of the pattern and signals
+//! rules can match, and where, so that the rules that cannot (most of them,
+//! in most reports) skip their own search and the others search only the
+//! blocks that can hold a match. A pattern rule has one pattern, a signals
+//! rule one per signal.
 //!
 //! Each pattern is read for the literals a match must contain, one of them
 //! at least (`required_literals`): `〔` for a document number, `...`, `。。。`
-//! or `…` for an ellipsis. A block holding a match holds one of its rule's
-//! literals, so the blocks without any are skipped without being searched.
+//! or `…` for an ellipsis. A block holding a match holds one of its
+//! pattern's literals, so the blocks without any are skipped without being
+//! searched.
 //!
-//! One lazy DFA over the rules' patterns finds, in one pass, where each of
-//! them ends a match (`Scanner`); the pass costs about what one pattern's
-//! search would. A block holding a match holds its last byte. Most rules
-//! join it with the alternation of their literals (where one of them
-//! occurs), and rules whose literals include a single character of
-//! ordinary prose (a digit, `年`, `、`, a space), or who have none, with
-//! their own pattern (where it matches: a common literal would be found in
-//! most blocks). Patterns that see the whole text's edges (`\A`, `\z`) or
-//! only the title, and those that repeat a wide class (see
-//! `repeats_a_wide_class`), are served by their literals. When more rules
-//! are served by literals than the DFA takes well
-//! (`MAX_SCANNED_LITERAL_RULES`), one Aho-Corasick automaton finds where
-//! their literals occur instead. The set is built once per rule set.
+//! One lazy DFA over the patterns finds, in one pass, where each of them
+//! ends a match (`Scanner`); the pass costs about what one pattern's search
+//! would. A block holding a match holds its last byte. Most patterns join it
+//! as the alternation of their literals (where one of them occurs); those
+//! whose literals include a single character of ordinary prose (a digit,
+//! `年`, `、`, a space), or who have none, join it as themselves (where they
+//! match: a common literal would be found in most blocks). Patterns that see
+//! the whole text's edges (`\A`, `\z`) or only the title, and those that
+//! repeat a wide class (see `repeats_a_wide_class`), are served by their
+//! literals. When more patterns are served by literals than the DFA takes
+//! well (`MAX_SCANNED_LITERAL_PATTERNS`), one Aho-Corasick automaton finds
+//! where their literals occur instead. The set is built once per rule set.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -27,30 +29,87 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchError};
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
-use super::pattern::Pattern;
 use super::{CompiledRule, Kind};
 
-/// A prefilter over the pattern rules of a rule set.
+/// What the prefilter needs to know of one regular expression, read from
+/// its syntax once, when it is compiled.
+#[derive(Clone, Debug)]
+pub(super) struct PatternFacts {
+    /// Its syntax, for the scanner; `None` when it did not parse again.
+    syntax: Option<Arc<Hir>>,
+    /// It uses `\A` or `\z` (start or end of the text), which a block
+    /// searched on its own sees at its edges.
+    text_anchored: bool,
+    /// Literals of which every match contains one; `None` when it may match
+    /// without any of a few.
+    required_literals: Option<Vec<Vec<u8>>>,
+}
+
+impl PatternFacts {
+    pub(super) fn of(re: &Regex) -> PatternFacts {
+        let hir = regex_syntax::parse(re.as_str()).ok();
+        PatternFacts {
+            text_anchored: hir.as_ref().is_none_or(uses_text_anchors),
+            required_literals: hir.as_ref().and_then(required_literals),
+            syntax: hir.map(Arc::new),
+        }
+    }
+
+    pub(super) fn text_anchored(&self) -> bool {
+        self.text_anchored
+    }
+
+    pub(super) fn required_literals(&self) -> Option<&[Vec<u8>]> {
+        self.required_literals.as_deref()
+    }
+
+    /// The syntax of a pattern searched block by block that the scanner
+    /// serves better than its literals: one whose block matches are all
+    /// matches of the whole text ending at the same place (not one that sees
+    /// the text's edges), whose literals are too common to narrow its search.
+    fn for_scanner(&self, by_blocks: bool) -> Option<&Hir> {
+        let hir = self.syntax.as_deref()?;
+        (by_blocks
+            && !self.text_anchored
+            && self.required_literals().is_none_or(has_common_literal)
+            && !repeats_a_wide_class(hir)
+            // The lazy DFA cannot build a Unicode word boundary: one such
+            // pattern would keep the scanner from being built at all.
+            && !hir.properties().look_set().contains_word_unicode())
+        .then_some(hir)
+    }
+}
+
+/// Whether a pattern asserts the start or end of the whole text (`\A`, `\z`).
+fn uses_text_anchors(hir: &Hir) -> bool {
+    let looks = hir.properties().look_set();
+    looks.contains(Look::Start) || looks.contains(Look::End)
+}
+
+/// A prefilter over the patterns of a rule set's pattern and signals rules.
 #[derive(Debug, Default)]
 pub struct Prefilter {
-    /// The rare literals of the rules served by them; `None` when there are
-    /// none.
+    /// The literals of the patterns served by Aho-Corasick; `None` when
+    /// there are none.
     automaton: Option<AhoCorasick>,
-    /// For each literal of the automaton, the rules (as in `index`) that need
-    /// it.
+    /// For each literal of the automaton, the patterns (numbered as in
+    /// `index`) that need it.
     owners: Vec<Vec<usize>>,
-    /// The rules searched by where their patterns match.
+    /// The patterns searched by the lazy DFA.
     scanner: Option<Scanner>,
-    /// Rule id → index, for the rules the prefilter knows about.
-    index: HashMap<String, usize>,
-    /// How many indices `index` hands out.
-    rule_count: usize,
+    /// Rule id → the number of each of its patterns (a pattern rule has one,
+    /// a signals rule one per signal); `None` for a pattern the prefilter
+    /// knows nothing about.
+    index: HashMap<String, Vec<Option<usize>>>,
+    /// How many patterns `index` numbers.
+    pattern_count: usize,
 }
 
 /// At most this many literals stand for one rule; a rule needing more is
@@ -61,14 +120,14 @@ const MAX_LITERALS: usize = 64;
 /// literals.
 const MAX_CLASS: u32 = 64;
 
-/// Rules served by their literals alone join the scanner, each as the
+/// Patterns served by their literals alone join the scanner, each as the
 /// alternation of its literals, when there are at most this many (the
-/// embedded packs have about 30): one pass then serves every pattern rule.
+/// embedded packs have about 35): one pass then serves every pattern.
 /// Every state the lazy DFA builds holds every pattern's start, so with
 /// many more the DFA costs more than a pass of Aho-Corasick's automaton,
 /// whose cost does not grow with the number of literals (with 231 such
-/// rules a warm check was 20 % slower, with 81 no slower).
-const MAX_SCANNED_LITERAL_RULES: usize = 64;
+/// patterns a warm check was 20 % slower, with 81 no slower).
+const MAX_SCANNED_LITERAL_PATTERNS: usize = 64;
 
 /// The combined automaton may grow to this many bytes; past it the scanner
 /// is not built and its rules are served by their literals.
@@ -85,15 +144,15 @@ type CacheFn = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>
 struct Scanner {
     dfa: DFA,
     caches: Pool<Cache, CacheFn>,
-    /// For each pattern of the DFA, its rule (as in `index`) and whether it
-    /// can match the empty string.
-    rules: Vec<(usize, bool)>,
+    /// For each pattern of the DFA, its number (as in `Prefilter::index`) and
+    /// whether it can match the empty string.
+    patterns: Vec<(usize, bool)>,
 }
 
 impl std::fmt::Debug for Scanner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scanner")
-            .field("patterns", &self.rules.len())
+            .field("patterns", &self.patterns.len())
             .finish_non_exhaustive()
     }
 }
@@ -125,7 +184,7 @@ impl Scanner {
         Some(Scanner {
             dfa,
             caches: Pool::new(create),
-            rules: Vec::with_capacity(patterns.len()),
+            patterns: Vec::with_capacity(patterns.len()),
         })
     }
 
@@ -141,10 +200,10 @@ impl Scanner {
             let Some(found) = state.get_match() else {
                 return Ok(());
             };
-            let Some(&(r, may_be_empty)) = self.rules.get(found.pattern().as_usize()) else {
+            let Some(&(n, may_be_empty)) = self.patterns.get(found.pattern().as_usize()) else {
                 continue;
             };
-            if let Some(list) = hits.get_mut(r).and_then(Option::as_mut) {
+            if let Some(list) = hits.get_mut(n).and_then(Option::as_mut) {
                 let end = found.offset();
                 if end > 0 {
                     list.push(end - 1);
@@ -185,17 +244,6 @@ fn has_common_literal(literals: &[Vec<u8>]) -> bool {
     })
 }
 
-/// The syntax of a pattern the scanner serves better than its literals.
-fn for_scanner(p: &Pattern) -> Option<&Hir> {
-    p.scannable().filter(|hir| {
-        p.required_literals().is_none_or(has_common_literal)
-            && !repeats_a_wide_class(hir)
-            // The lazy DFA cannot build a Unicode word boundary: one such
-            // pattern would keep the scanner from being built at all.
-            && !hir.properties().look_set().contains_word_unicode()
-    })
-}
-
 /// Whether a pattern repeats a class wider than a few literals (`\p{Han}{1,10}`,
 /// `[^》\n]*`): such a part follows the text for many characters, and in a
 /// DFA over many patterns its progress multiplies with every other
@@ -214,82 +262,107 @@ fn repeats_a_wide_class(hir: &Hir) -> bool {
     }
 }
 
-/// How the prefilter serves one pattern rule.
+/// How the prefilter serves one pattern.
 enum Served<'p> {
     /// By where this pattern (its own, or its literals as an alternation)
     /// ends a match, in the scanner's pass.
     Scanned(Cow<'p, Hir>),
     /// By where its literals start, from the Aho-Corasick automaton.
     Literals(&'p [Vec<u8>]),
+    /// Not at all: it may match anywhere.
+    Unknown,
+}
+
+/// One pattern of a rule, as the prefilter sees it.
+struct Searched<'p> {
+    rule: &'p str,
+    facts: &'p PatternFacts,
+    /// The rule's findings are made block by block (not in the title).
+    by_blocks: bool,
 }
 
 impl Prefilter {
-    pub fn new(rules: &[Arc<CompiledRule>]) -> Prefilter {
-        let patterns: Vec<(&str, &Pattern)> = (rules.iter())
-            .filter_map(|rule| match &rule.kind {
-                Kind::Pattern(p) => Some((rule.info.id.as_str(), p)),
-                _ => None,
+    pub fn new<'r>(rules: &'r [Arc<CompiledRule>]) -> Prefilter {
+        let searched: Vec<Searched> = (rules.iter())
+            .flat_map(|rule| {
+                let rule_id = rule.info.id.as_str();
+                let (facts, by_blocks): (Vec<&PatternFacts>, bool) = match &rule.kind {
+                    Kind::Pattern(p) => (vec![p.facts()], p.by_blocks()),
+                    Kind::Signals(s) => (s.facts().collect(), s.by_blocks()),
+                    _ => (Vec::new(), false),
+                };
+                facts.into_iter().map(move |facts| Searched {
+                    rule: rule_id,
+                    facts,
+                    by_blocks,
+                })
             })
             .collect();
-        let literal_rules = (patterns.iter())
-            .filter(|(_, p)| for_scanner(p).is_none() && p.required_literals().is_some())
+        let served_by_literals = (searched.iter())
+            .filter(|p| p.facts.for_scanner(p.by_blocks).is_none())
+            .filter(|p| p.facts.required_literals().is_some())
             .count();
-        let literals_scanned = literal_rules <= MAX_SCANNED_LITERAL_RULES;
-        let served: Vec<(&str, &Pattern, Served)> = (patterns.iter())
-            .filter_map(|&(id, p)| {
-                let how = match (for_scanner(p), p.required_literals()) {
+        let literals_scanned = served_by_literals <= MAX_SCANNED_LITERAL_PATTERNS;
+        let served: Vec<Served> = (searched.iter())
+            .map(|p| {
+                match (
+                    p.facts.for_scanner(p.by_blocks),
+                    p.facts.required_literals(),
+                ) {
                     (Some(hir), _) => Served::Scanned(Cow::Borrowed(hir)),
                     (None, Some(literals)) if literals_scanned => {
                         Served::Scanned(Cow::Owned(alternation(literals)))
                     }
                     (None, Some(literals)) => Served::Literals(literals),
-                    (None, None) => return None,
-                };
-                Some((id, p, how))
+                    (None, None) => Served::Unknown,
+                }
             })
             .collect();
         let scanned: Vec<&Hir> = (served.iter())
-            .filter_map(|(_, _, how)| match how {
+            .filter_map(|how| match how {
                 Served::Scanned(hir) => Some(hir.as_ref()),
-                Served::Literals(_) => None,
+                _ => None,
             })
             .collect();
         let mut scanner = (!scanned.is_empty())
             .then(|| Scanner::new(&scanned))
             .flatten();
-        let mut index = HashMap::new();
+        let mut index: HashMap<String, Vec<Option<usize>>> = HashMap::new();
         let mut literal_ids: HashMap<&[u8], usize> = HashMap::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
-        for (id, p, how) in &served {
-            let r = index.len();
-            let literals = match (how, &mut scanner) {
+        let mut pattern_count = 0;
+        for (p, how) in searched.iter().zip(&served) {
+            let mut by_literals = |literals: &'r [Vec<u8>]| {
+                for literal in literals {
+                    let next = literal_ids.len();
+                    let id = *literal_ids.entry(literal.as_slice()).or_insert(next);
+                    if id == owners.len() {
+                        owners.push(Vec::new());
+                    }
+                    owners[id].push(pattern_count);
+                }
+            };
+            let known = match (how, &mut scanner) {
                 (Served::Scanned(hir), Some(scanner)) => {
                     let may_be_empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
-                    scanner.rules.push((r, may_be_empty));
-                    index.insert((*id).to_owned(), r);
-                    continue;
+                    scanner.patterns.push((pattern_count, may_be_empty));
+                    true
                 }
-                // Without the scanner a rule is served by its literals, if
-                // it has any, else it may match anywhere.
+                // Without the scanner a pattern is served by its literals,
+                // if it has any, else it may match anywhere.
                 (Served::Scanned(_), None) => {
-                    let Some(literals) = p.required_literals() else {
-                        continue;
-                    };
-                    literals
+                    p.facts.required_literals().map(&mut by_literals).is_some()
                 }
-                (Served::Literals(literals), _) => literals,
+                (Served::Literals(literals), _) => {
+                    by_literals(literals);
+                    true
+                }
+                (Served::Unknown, _) => false,
             };
-            index.insert((*id).to_owned(), r);
-            for literal in literals {
-                let next = literal_ids.len();
-                let id = *literal_ids.entry(literal.as_slice()).or_insert(next);
-                if id == owners.len() {
-                    owners.push(Vec::new());
-                }
-                owners[id].push(r);
-            }
+            let numbers = index.entry(p.rule.to_owned()).or_default();
+            numbers.push(known.then_some(pattern_count));
+            pattern_count += usize::from(known);
         }
-        let rule_count = index.len();
         let mut literals: Vec<(&[u8], usize)> = literal_ids.into_iter().collect();
         literals.sort_by_key(|(_, id)| *id);
         let automaton = (!literals.is_empty())
@@ -304,26 +377,30 @@ impl Prefilter {
             })
             .flatten();
         if automaton.is_none() && !literals.is_empty() {
-            // Without the automaton nothing is known of the rules it serves:
-            // they may match anywhere.
-            index.retain(|_, r| owners.iter().all(|o| !o.contains(r)));
+            // Without the automaton nothing is known of the patterns it
+            // serves: they may match anywhere.
+            for number in index.values_mut().flatten() {
+                if number.is_some_and(|n| owners.iter().any(|o| o.contains(&n))) {
+                    *number = None;
+                }
+            }
         }
         Prefilter {
             automaton,
             owners,
             scanner,
             index,
-            rule_count,
+            pattern_count,
         }
     }
 
-    /// Where each rule's literals occur in `text`, or its matches end.
+    /// Where each pattern's literals occur in `text`, or its matches end.
     pub fn scan(&self, text: &str) -> PossibleMatches<'_> {
-        let mut hits: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); self.rule_count];
+        let mut hits: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); self.pattern_count];
         if let Some(automaton) = &self.automaton {
             for found in automaton.find_overlapping_iter(text) {
-                for &r in &self.owners[found.pattern().as_usize()] {
-                    if let Some(list) = hits.get_mut(r).and_then(Option::as_mut) {
+                for &n in &self.owners[found.pattern().as_usize()] {
+                    if let Some(list) = hits.get_mut(n).and_then(Option::as_mut) {
                         list.push(found.start());
                     }
                 }
@@ -332,10 +409,10 @@ impl Prefilter {
         if let Some(scanner) = &self.scanner
             && scanner.scan(text, &mut hits).is_err()
         {
-            // The DFA gave up (it does not, as configured): its rules may
+            // The DFA gave up (it does not, as configured): its patterns may
             // match anywhere.
-            for &(r, _) in &scanner.rules {
-                hits[r] = None;
+            for &(n, _) in &scanner.patterns {
+                hits[n] = None;
             }
         }
         // Occurrences come in order of their end: sorted here.
@@ -354,9 +431,9 @@ impl Prefilter {
 #[derive(Debug)]
 pub struct PossibleMatches<'a> {
     prefilter: &'a Prefilter,
-    /// For each rule the prefilter knows about, offsets such that every
-    /// block holding a match holds one of them (sorted); `None` when the
-    /// rule may match anywhere.
+    /// For each pattern the prefilter knows about, offsets such that every
+    /// block holding a match holds one of them (sorted); `None` when it may
+    /// match anywhere.
     hits: Vec<Option<Vec<usize>>>,
 }
 
@@ -366,12 +443,18 @@ impl PossibleMatches<'_> {
         self.hits(rule).is_none_or(|hits| !hits.is_empty())
     }
 
-    /// Offsets such that every block holding a match of the rule holds one:
-    /// where its literals start or its matches end. `None` when it may match
-    /// anywhere.
+    /// Offsets such that every block holding a match of a pattern rule
+    /// holds one: where its literals occur or its matches end. `None` when
+    /// it may match anywhere.
     pub fn hits(&self, rule: &str) -> Option<&[usize]> {
-        let &r = self.prefilter.index.get(rule)?;
-        self.hits.get(r)?.as_deref()
+        self.part_hits(rule, 0)
+    }
+
+    /// The same for the `part`-th pattern of a rule (a signal of a signals
+    /// rule).
+    pub fn part_hits(&self, rule: &str, part: usize) -> Option<&[usize]> {
+        let n = (*self.prefilter.index.get(rule)?.get(part)?)?;
+        self.hits.get(n)?.as_deref()
     }
 }
 
@@ -443,7 +526,7 @@ fn class_literals(class: &Class) -> Option<Vec<Vec<u8>>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_SCANNED_LITERAL_RULES, required_literals};
+    use super::{MAX_SCANNED_LITERAL_PATTERNS, required_literals};
     use crate::check::{CheckOptions, Kind, check};
     use crate::pack::{Applied, PackSet, PackSource};
     use crate::report::Report;
@@ -519,7 +602,7 @@ mod tests {
             let Kind::Pattern(p) = &rule.kind else {
                 continue;
             };
-            let Some(required) = p.required_literals() else {
+            let Some(required) = p.facts().required_literals() else {
                 continue;
             };
             for text in &texts {
@@ -570,7 +653,7 @@ mod tests {
     /// starts, and a rule none of whose literals occurs cannot match.
     #[test]
     fn many_literal_rules_are_served_by_aho_corasick() {
-        let rules: String = (0..=MAX_SCANNED_LITERAL_RULES)
+        let rules: String = (0..=MAX_SCANNED_LITERAL_PATTERNS)
             .map(|i| {
                 format!(
                     "[[rule]]\nid = \"r{i}\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\nliterals = [\"〔{i}〕\"]\n\n"

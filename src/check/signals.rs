@@ -13,7 +13,8 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::pattern::{in_rule_scope, uses_text_anchors};
+use super::pattern::in_rule_scope;
+use super::prefilter::PatternFacts;
 use super::{Context, Sink};
 use crate::pack::schema::{RuleSpec, Scope};
 use crate::pack::{PackError, PackSource};
@@ -33,6 +34,8 @@ pub struct Signals {
 struct Signal {
     name: String,
     matcher: Regex,
+    /// What the prefilter knows of `matcher`.
+    facts: PatternFacts,
     weight: u32,
 }
 
@@ -55,9 +58,11 @@ impl Signals {
             .map(|s| {
                 let anchored =
                     toml::Spanned::new(s.pattern.span(), format!("(?Rm){}", s.pattern.get_ref()));
+                let matcher = super::compile_regex(src, &anchored, "signals 中的 pattern ")?;
                 Ok(Signal {
                     name: s.name.clone(),
-                    matcher: super::compile_regex(src, &anchored, "signals 中的 pattern ")?,
+                    facts: PatternFacts::of(&matcher),
+                    matcher,
                     weight: s.weight.unwrap_or(1),
                 })
             })
@@ -75,12 +80,7 @@ impl Signals {
             ));
         }
         Ok(Signals {
-            // A pattern that does not parse here compiled anyway: assume the worst.
-            text_anchored: signals.iter().any(|s| {
-                regex_syntax::parse(s.matcher.as_str())
-                    .as_ref()
-                    .map_or(true, uses_text_anchors)
-            }),
+            text_anchored: signals.iter().any(|s| s.facts.text_anchored()),
             signals,
             threshold,
             scope: spec.scope.unwrap_or(Scope::All),
@@ -119,7 +119,7 @@ impl Signals {
             return;
         }
         let hits: Vec<(usize, SignalHit)> = self
-            .candidate_blocks(cx)
+            .candidate_blocks(cx, sink.rule_id())
             .filter_map(|(b, block)| Some((b, self.block_hit(cx.text, block)?)))
             .collect();
         self.finish(cx, sink, hits.iter().map(|(b, hit)| (*b, hit)));
@@ -131,17 +131,42 @@ impl Signals {
         self.scope != Scope::Title
     }
 
-    /// The blocks that can reach the threshold. Most reports show no signal
-    /// at all: one pass over the whole text says so. That pass misses no
-    /// block's signal: `^`/`$` see a line break on both sides of a block (CRLF
-    /// mode), only `\A`/`\z` differ, and then every block is searched.
+    /// What the engine's document-wide prefilter knows of each signal, in
+    /// order.
+    pub(super) fn facts(&self) -> impl Iterator<Item = &PatternFacts> {
+        self.signals.iter().map(|s| &s.facts)
+    }
+
+    /// The blocks that can reach the threshold: those whose signals, by the
+    /// prefilter's places (`Context::part_hits`), weigh enough. Most reports
+    /// show no signal at all, so no block is searched. The prefilter misses
+    /// no block's signal: a block holding a match of one holds one of its
+    /// places. A signal it knows nothing of counts in every block; with a
+    /// signal that sees the text's edges (`\A`, `\z`) every block is
+    /// searched.
     pub(super) fn candidate_blocks<'r>(
         &self,
         cx: &Context<'r>,
+        rule: &str,
     ) -> impl Iterator<Item = (usize, &'r Block)> {
-        let none = !self.text_anchored && self.score(cx.text).is_none();
-        let blocks = if none { &[][..] } else { &cx.report.blocks[..] };
-        blocks.iter().enumerate()
+        let blocks = &cx.report.blocks;
+        let mut weights = vec![0; blocks.len()];
+        let mut everywhere = 0;
+        for (i, signal) in self.signals.iter().enumerate() {
+            match cx.part_hits(rule, i) {
+                Some(hits) if !self.text_anchored => {
+                    let mut last = None;
+                    for b in hits.iter().filter_map(|&at| cx.report.block_at(at)) {
+                        if last != Some(b) {
+                            weights[b] += signal.weight;
+                            last = Some(b);
+                        }
+                    }
+                }
+                _ => everywhere += signal.weight,
+            }
+        }
+        (blocks.iter().enumerate()).filter(move |(b, _)| everywhere + weights[*b] >= self.threshold)
     }
 
     /// Where the signals in one block meet, if they reach the threshold
@@ -309,6 +334,88 @@ signals = [
         }
         // Not a line end: one signal, silent.
         assert!(check_rule(&rule, "出售彩票网站的彩票。\r\n").is_empty());
+    }
+
+    /// A signal the prefilter knows nothing of (no literals, and a wide
+    /// class repeated, which its scanner does not take) may be in any block.
+    #[test]
+    fn a_signal_the_prefilter_cannot_place_counts_everywhere() {
+        let rule = r#"
+id = "long"
+kind = "signals"
+severity = "error"
+message = "“{match}”（{signals}）"
+signals = [
+  { name = "彩票", pattern = '彩票' },
+  { name = "长句", pattern = '\p{Han}{12,}' },
+]
+"#;
+        let text = "本乡有福利彩票销售网点两处均已公开经营信息\n\n彩票。\n";
+        let found = check_rule(rule, text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "“本乡有福利彩票销售网点两处均已公开经营信息”（彩票、长句）"
+        );
+    }
+
+    /// Every block in which a signal of a shipped signals rule matches holds
+    /// one of the places the prefilter names for that signal, on the rules'
+    /// own examples, the example reports and the seed reports (when
+    /// present): the prefilter never hides a block's signal.
+    #[test]
+    fn every_block_with_a_signal_holds_a_hit() {
+        use crate::check::Kind;
+        use crate::pack::{Applied, PackSet};
+        use crate::report::Report;
+        let packs = PackSet::embedded();
+        let all: Vec<Applied> = (packs.packs().iter())
+            .map(|pack| Applied {
+                pack: pack.id.clone(),
+                reason: String::new(),
+            })
+            .collect();
+        let set = packs.rule_set(&all);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = Vec::new();
+        for rule in packs.all_rules() {
+            texts.extend(rule.info.examples_bad.iter().cloned());
+            texts.extend(rule.info.examples_good.iter().cloned());
+        }
+        for dir in [
+            root.join("examples/reports"),
+            root.join("../shared/corpus/seeds"),
+        ] {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                texts.extend(std::fs::read_to_string(entry.path()).ok());
+            }
+        }
+        let mut checked = 0;
+        for text in &texts {
+            let report = Report::parse(text);
+            let possible = set.prefilter.scan(text);
+            for rule in &set.rules {
+                let Kind::Signals(signals) = &rule.kind else {
+                    continue;
+                };
+                for (i, signal) in signals.signals.iter().enumerate() {
+                    let hits = possible.part_hits(&rule.info.id, i);
+                    for block in &report.blocks {
+                        if !signal.matcher.is_match(&text[block.range.clone()]) {
+                            continue;
+                        }
+                        checked += 1;
+                        assert!(
+                            hits.is_none_or(|h| h.iter().any(|at| block.range.contains(at))),
+                            "{} signal {i}: a match in {:?} with no hit",
+                            rule.info.id,
+                            &text[block.range.clone()]
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked >= 6, "only {checked} blocks with a signal checked");
     }
 
     #[test]
