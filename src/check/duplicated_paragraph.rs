@@ -48,36 +48,70 @@ fn counts(c: char) -> bool {
 }
 
 /// Splits a paragraph into sentences, each with its end mark, leading white
-/// space excluded, and appends them to `out`.
+/// space excluded, and appends them to `out`. One pass over the characters.
 fn sentences(text: &str, base: usize, out: &mut Vec<Sentence>) {
-    let mut start = 0;
-    let push = |from: usize, to: usize, out: &mut Vec<Sentence>| {
-        let piece = &text[from..to];
-        let trimmed = piece.trim_start();
-        let from = from + (piece.len() - trimmed.len());
-        // FxHash's mixing step: a sentence key needs speed, not DoS resistance.
-        let mut key: u64 = 0;
-        let mut chars = 0;
-        for c in trimmed.chars().filter(|&c| counts(c)) {
-            key = (key.rotate_left(5) ^ c as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-            chars += 1;
+    // The white space the paragraph ends with is no sentence's.
+    let text = text.trim_end();
+    let bytes = text.as_bytes();
+    let mut sentence = SentenceHash::default();
+    let (mut start, mut i) = (0, 0);
+    while let Some(&lead) = bytes.get(i) {
+        // U+4000..=U+9FFF, CJK ideographs and most of a paragraph, told by
+        // their first byte: each one counts, and needs no other test.
+        if let (0xe4..=0xe9, Some(&[b1, b2])) = (lead, bytes.get(i + 1..i + 3)) {
+            let c = u32::from(lead & 0x0f) << 12 | u32::from(b1 & 0x3f) << 6 | u32::from(b2 & 0x3f);
+            sentence.count(i, c);
+            i += 3;
+            continue;
         }
-        if chars > 0 {
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
+            let end = i + c.len_utf8();
+            sentence.push(base, start, end, out);
+            start = end;
+            sentence = SentenceHash::default();
+        } else if sentence.first.is_some() || !c.is_whitespace() {
+            sentence.first.get_or_insert(i);
+            if counts(c) {
+                sentence.count(i, u32::from(c));
+            }
+        }
+        i += c.len_utf8();
+    }
+    sentence.push(base, start, text.len(), out);
+}
+
+/// A sentence being read: where its first character after the leading white
+/// space is, and the hash and number of its letters and digits so far.
+#[derive(Default)]
+struct SentenceHash {
+    first: Option<usize>,
+    key: u64,
+    chars: usize,
+}
+
+impl SentenceHash {
+    /// Counts `c` (a code point), a letter or digit at byte `i`.
+    fn count(&mut self, i: usize, c: u32) {
+        self.first.get_or_insert(i);
+        // FxHash's mixing step: a sentence key needs speed, not DoS resistance.
+        self.key = (self.key.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        self.chars += 1;
+    }
+
+    /// Appends the sentence ending at byte `end` (it started at `start`),
+    /// if it has a letter or digit.
+    fn push(&self, base: usize, start: usize, end: usize, out: &mut Vec<Sentence>) {
+        if self.chars > 0 {
             out.push(Sentence {
-                range: base + from..base + to,
-                key,
-                chars,
+                range: base + self.first.unwrap_or(start)..base + end,
+                key: self.key,
+                chars: self.chars,
             });
         }
-    };
-    for (i, c) in text.char_indices() {
-        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
-            push(start, i + c.len_utf8(), out);
-            start = i + c.len_utf8();
-        }
     }
-    let rest_end = text.trim_end().len().max(start);
-    push(start, rest_end, out);
 }
 
 /// How often each sentence key occurs (the keys are hashes already: they are
@@ -421,6 +455,26 @@ min-chars = 10
             &text[found[0].related[0].range.clone()],
             "虽然取得了成绩，但仍存在差距。一是认识不足。二是制度不全。"
         );
+    }
+
+    #[test]
+    fn sentences_leave_out_surrounding_white_space() {
+        let text = "\u{3000}\u{3000}第一句，a1。 \u{1680}第二\u{1680}句！\n末句 \u{1680}\u{3000}";
+        let mut out = Vec::new();
+        super::sentences(text, 10, &mut out);
+        let pieces: Vec<(&str, usize)> = out
+            .iter()
+            .map(|s| (&text[s.range.start - 10..s.range.end - 10], s.chars))
+            .collect();
+        // Inside a sentence, white space that is not punctuation (U+1680)
+        // counts; leading and final white space is no sentence's.
+        assert_eq!(
+            pieces,
+            [("第一句，a1。", 5), ("第二\u{1680}句！", 4), ("末句", 2)]
+        );
+        let mut again = Vec::new();
+        super::sentences("第一句，a1。", 0, &mut again);
+        assert_eq!(again[0].key, out[0].key);
     }
 
     #[test]

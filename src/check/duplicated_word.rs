@@ -80,23 +80,31 @@ impl DuplicatedWord {
         let text = text.get(block.range.clone())?;
         chars.clear();
         chars.extend(text.chars());
+        let chars: &[char] = chars;
         let width = |run: &[char]| run.iter().map(|c| c.len_utf8()).sum::<usize>();
         let mut words = Vec::new();
-        // `at`: the byte offset of `chars[i]`, kept as `i` moves.
-        let (mut i, mut at) = (0, 0);
+        // `at`: the byte offset of `chars[counted]`, counted on only when a
+        // word is found (most blocks have none).
+        let (mut i, mut counted, mut at) = (0, 0, 0);
         while i < chars.len() {
-            match self.repeat_at(chars, i) {
-                Some(len) => {
-                    let start = at + width(&chars[i..i + len]);
-                    let end = start + width(&chars[i + len..i + 2 * len]);
-                    words.push(start..end);
-                    (i, at) = (i + 2 * len, end);
-                }
-                None => {
-                    at += chars[i].len_utf8();
-                    i += 1;
-                }
-            }
+            // Most positions have no equal character close enough behind
+            // them (a plain loop over the few: `contains` sets up for many).
+            let c = chars[i];
+            let recurs = (i + 1..chars.len().min(i + 1 + self.max_chars)).any(|j| chars[j] == c);
+            let found = if recurs {
+                self.repeat_at(chars, i)
+            } else {
+                None
+            };
+            let Some(len) = found else {
+                i += 1;
+                continue;
+            };
+            let start = at + width(&chars[counted..i + len]);
+            let end = start + width(&chars[i + len..i + 2 * len]);
+            words.push(start..end);
+            i += 2 * len;
+            (counted, at) = (i, end);
         }
         (!words.is_empty()).then_some(words)
     }
@@ -123,14 +131,12 @@ impl DuplicatedWord {
         }
     }
 
-    /// The length of a word repeated at `i`, longest first.
+    /// The length of a word repeated at `i`, longest first, when `chars[i]`
+    /// occurs again within `max_chars`. Kept out of the caller's loop, which
+    /// is then light enough to keep its values in registers.
+    #[inline(never)]
     fn repeat_at(&self, chars: &[char], i: usize) -> Option<usize> {
         let c = chars[i];
-        // Most positions have no equal character close enough behind them.
-        let ahead = chars.get(i + 1..chars.len().min(i + 1 + self.max_chars));
-        if !ahead.is_some_and(|ahead| ahead.contains(&c)) {
-            return None;
-        }
         for len in (self.min_chars..=self.max_chars).rev() {
             if i + 2 * len > chars.len() || c != chars[i + len] {
                 continue;

@@ -7,12 +7,10 @@
 
 use std::ops::Range;
 
-use unicode_width::UnicodeWidthStr;
-
 use super::heading::{Heading, MarkerKind, parse_heading};
 use super::scan::{
-    chars_at_most, digit_value, is_blank, is_org_line, is_sentence_punct, is_ws, lines,
-    parse_date_line, skip_ws, trim,
+    chars_and_width, chars_at_most, digit_value, is_blank, is_org_line, is_sentence_punct, is_ws,
+    lines, parse_date_line, skip_ws, trim,
 };
 use super::{Block, BlockKind, table};
 
@@ -40,15 +38,16 @@ struct Prose {
 }
 
 impl Prose {
-    fn of(line: &str) -> Prose {
-        let t = trim(line);
+    /// The facts of `line`, whose trimmed text is `t`.
+    fn of(line: &str, t: &str) -> Prose {
+        let (chars, width) = chars_and_width(t);
         Prose {
-            width: t.width(),
+            width,
             ends_sentence: ends_sentence(t),
             indented: is_indented(line),
-            date: chars_at_most(t, 30) && parse_date_line(t).is_some(),
+            date: chars <= 30 && parse_date_line(t).is_some(),
             org: is_org_line(t),
-            title: is_title_like(t),
+            title: chars <= 40 && is_title_like(t),
         }
     }
 }
@@ -82,11 +81,16 @@ pub(super) fn split_counting(text: &str) -> (Vec<Block>, WrapWidths) {
 /// Up to `limit` lines of `text` from byte `from` (a line start), classified;
 /// and whether they run to the end of the text.
 fn classify_lines(text: &str, from: usize, limit: usize) -> (Vec<Line>, bool) {
+    // Sized first: growing it line by line copied a long report's lines
+    // again and again.
+    let rest = text.as_bytes().get(from..).unwrap_or_default();
+    let count = memchr::memchr_iter(b'\n', rest).take(limit).count() + 1;
+    let mut ls = Vec::with_capacity(count.min(limit));
     let mut all = lines(text, from..text.len()).map(|range| {
         let kind = classify(text, &range);
         Line { range, kind }
     });
-    let ls: Vec<Line> = all.by_ref().take(limit).collect();
+    ls.extend(all.by_ref().take(limit));
     let to_end = all.next().is_none();
     (ls, to_end)
 }
@@ -282,16 +286,17 @@ fn pair_width(ls: &[Line], j: usize) -> Option<usize> {
 
 fn classify(text: &str, range: &Range<usize>) -> LineKind {
     let s = text.get(range.clone()).unwrap_or("");
-    if is_blank(s) {
+    let t = trim(s);
+    if t.is_empty() {
         LineKind::Blank
-    } else if s.contains('|') {
+    } else if memchr::memchr(b'|', t.as_bytes()).is_some() {
         LineKind::Pipe
-    } else if is_page_number(s) {
+    } else if is_page_number(t) {
         LineKind::Page
     } else if let Some(h) = parse_heading(s, range.start) {
         LineKind::Heading(Box::new(h))
     } else {
-        LineKind::Prose(Prose::of(s))
+        LineKind::Prose(Prose::of(s, t))
     }
 }
 
@@ -330,12 +335,11 @@ fn table_end(text: &str, ls: &[Line], i: usize) -> usize {
     }
 }
 
-/// `- 2 -`, `—2—`, `第 3 页`, `第3页 共10页`, `共10页 第3页`.
-fn is_page_number(s: &str) -> bool {
-    let t = trim(s);
-    if t.is_empty() || !chars_at_most(t, 24) {
-        return false;
-    }
+/// `- 2 -`, `—2—`, `第 3 页`, `第3页 共10页`, `共10页 第3页`: `t`, a
+/// trimmed line.
+fn is_page_number(t: &str) -> bool {
+    // The length last: most lines fail at their first character.
+    let short = |t: &str| chars_at_most(t, 24);
     let is_dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '―' | '‒' | '─' | '一');
     let first = t.chars().next();
     let last = t.chars().next_back();
@@ -345,7 +349,8 @@ fn is_page_number(s: &str) -> bool {
         // accept it around Arabic digits.
         return !inner.is_empty()
             && chars_at_most(inner, 4)
-            && inner.chars().all(|c| digit_value(c).is_some());
+            && inner.chars().all(|c| digit_value(c).is_some())
+            && short(t);
     }
     // Tokens: 第, 共, 页 and numbers; separators are ignored.
     let mut tokens: Vec<char> = Vec::new();
@@ -368,7 +373,7 @@ fn is_page_number(s: &str) -> bool {
     matches!(
         tokens.as_slice(),
         ['第', 'N', '页'] | ['第', 'N', '页', '共', 'N', '页'] | ['共', 'N', '页', '第', 'N', '页']
-    )
+    ) && short(t)
 }
 
 /// The width at which a PDF extraction hard-wrapped the text, estimated from
@@ -410,12 +415,12 @@ fn is_indented(line: &str) -> bool {
 /// How many non-blank lines at the top of a report may hold its title.
 const TITLE_ZONE: usize = 10;
 
-/// A line that looks like a report's title (or its last line): it names a
-/// report and holds no sentence punctuation.
+/// Whether a line looks like a report's title (or its last line): it names a
+/// report and holds no sentence punctuation. The caller checks that it is at
+/// most 40 characters long.
 fn is_title_like(line: &str) -> bool {
     let t = trim(line);
-    chars_at_most(t, 40)
-        && (t.contains("报告") || t.contains("年报"))
+    (t.contains("报告") || t.contains("年报"))
         && !t
             .chars()
             .any(|c| (is_sentence_punct(c) && c != '、') || matches!(c, '《' | '》'))

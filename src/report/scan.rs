@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::text::{chinese_digit, parse_chinese_number};
 
 /// White space as the parser sees it: Unicode white space (which includes
@@ -29,9 +31,94 @@ pub(super) fn chars_at_most(s: &str, n: usize) -> bool {
     s.bytes().filter(|b| b & 0xC0 != 0x80).count() <= n
 }
 
+/// How many characters `s` has, and its display width as unicode-width's
+/// `width()` gives it (CJK characters count 2), in one pass over its bytes.
+/// The characters of Chinese prose are recognised here by their UTF-8 bytes:
+/// looking each one up in unicode-width's tables was most of the cost of
+/// classifying a line. None of them changes the width of a neighbour, so a
+/// line made of them alone is their sum; any other line is measured by
+/// unicode-width, which knows the sequences (emoji, variation selectors,
+/// ligatures) that do.
+pub(super) fn chars_and_width(s: &str) -> (usize, usize) {
+    let (mut chars, mut width, mut at) = (0, 0, 0);
+    let bytes = s.as_bytes();
+    while at < bytes.len() {
+        let (w, len) = match bytes[at..] {
+            // U+5000..=U+9FFF, all CJK ideographs: most of a Chinese line.
+            [0xe5..=0xe9, ..] => (2, 3),
+            // ASCII but `\n`: unicode-width counts `\r\n` as one.
+            [0x00..=0x09 | 0x0b..=0x7f, ..] => (1, 1),
+            // U+4E00..=U+4FFF (CJK), U+3000..=U+3029 (、。《》【】…),
+            // U+FF01..=U+FF60 (full-width ，：（）…).
+            [0xe4, 0xb8..=0xbf, ..]
+            | [0xe3, 0x80, 0x80..=0xa9, ..]
+            | [0xef, 0xbc, 0x81..=0xbf, ..]
+            | [0xef, 0xbd, 0x80..=0xa0, ..] => (2, 3),
+            // U+2010..=U+2027 (—“”…), narrow.
+            [0xe2, 0x80, 0x90..=0xa7, ..] => (1, 3),
+            _ => return (s.chars().count(), s.width()),
+        };
+        chars += 1;
+        width += w;
+        at += len;
+    }
+    (chars, width)
+}
+
+/// Whether the character `s` starts with is plainly not white space, as its
+/// first bytes tell: ASCII other than blanks and controls, U+4000..=U+9FFF
+/// (CJK ideographs), U+3001..=U+303F (、。《》) or U+FF00..=U+FF3F (，：（）).
+/// Most lines start and end with one, and need no character decoded.
+fn starts_plainly(s: &[u8]) -> bool {
+    matches!(
+        s,
+        [0x21..=0x7e, ..] | [0xe4..=0xe9, ..] | [0xe3, 0x80, 0x81..=0xbf, ..] | [0xef, 0xbc, ..]
+    )
+}
+
+/// Whether the character `s` ends with is plainly not white space (the
+/// characters of `starts_plainly`).
+fn ends_plainly(s: &[u8]) -> bool {
+    matches!(
+        s,
+        [.., 0x21..=0x7e]
+            | [.., 0xe4..=0xe9, _, _]
+            | [.., 0xe3, 0x80, 0x81..=0xbf]
+            | [.., 0xef, 0xbc, _]
+    )
+}
+
+/// ASCII white space.
+fn is_ascii_blank(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
+/// How many bytes of white space `s` starts with. ASCII blanks (the spaces
+/// around a table's cells) and plain characters are told by their bytes;
+/// anything else is decoded.
+fn leading_ws(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let blanks = bytes.iter().take_while(|b| is_ascii_blank(b)).count();
+    if starts_plainly(&bytes[blanks..]) {
+        return blanks;
+    }
+    s.len() - s.trim_start_matches(is_ws).len()
+}
+
+/// How many bytes of white space `s` ends with (as `leading_ws`).
+fn trailing_ws(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let blanks = bytes.iter().rev().take_while(|b| is_ascii_blank(b)).count();
+    if ends_plainly(&bytes[..bytes.len() - blanks]) {
+        return blanks;
+    }
+    s.len() - s.trim_end_matches(is_ws).len()
+}
+
 /// `s` without leading and trailing white space.
 pub(super) fn trim(s: &str) -> &str {
-    s.trim_matches(is_ws)
+    let s = &s[leading_ws(s)..];
+    &s[..s.len() - trailing_ws(s)]
 }
 
 /// `range` (a range of `text`) without leading and trailing white space. An
@@ -40,38 +127,32 @@ pub(super) fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
     let Some(s) = text.get(range.clone()) else {
         return range.start..range.start;
     };
-    let inner = s.trim_matches(is_ws);
+    let inner = trim(s);
     if inner.is_empty() {
         return range.start..range.start;
     }
-    let lead = s.len() - s.trim_start_matches(is_ws).len();
-    let start = range.start + lead;
+    let start = range.start + leading_ws(s);
     start..start + inner.len()
 }
 
 /// The lines of `text[range]`: ranges without the `\n` and without the
 /// `\r` (or stray `\r`s) before it. A final line break does not start another line.
 pub(super) fn lines(text: &str, range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
-    let s = text.get(range.clone()).unwrap_or("");
+    let s = text.get(range.clone()).unwrap_or("").as_bytes();
     let base = range.start;
+    // One search over the text, not one per line: most lines are short.
+    let mut breaks = memchr::memchr_iter(b'\n', s);
     let mut pos = 0;
-    let len = s.len();
     std::iter::from_fn(move || {
-        if pos >= len {
+        if pos >= s.len() {
             return None;
         }
         let start = pos;
-        let end = match s[pos..].find('\n') {
-            Some(i) => {
-                pos += i + 1;
-                start + i
-            }
-            None => {
-                pos = len;
-                len
-            }
-        };
-        let end = start + s[start..end].trim_end_matches('\r').len();
+        let mut end = breaks.next().unwrap_or(s.len());
+        pos = end + 1;
+        while end > start && s[end - 1] == b'\r' {
+            end -= 1;
+        }
         Some(base + start..base + end)
     })
 }
@@ -329,9 +410,10 @@ pub(super) fn is_sentence_punct(c: char) -> bool {
 /// two-line title or of the sign-off (落款).
 pub(super) fn is_org_line(line: &str) -> bool {
     let t = trim(line);
+    // The suffix first: it looks at the line's end alone.
     !t.is_empty()
-        && chars_at_most(t, 30)
         && ends_with_org_suffix(t)
+        && chars_at_most(t, 30)
         && !t
             .chars()
             .any(|c| is_sentence_punct(c) || matches!(c, '|' | '.' | '\n'))
@@ -340,6 +422,32 @@ pub(super) fn is_org_line(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `trim` agrees with trimming every character `is_ws` accepts, for
+    /// every character at either end (those its byte tests look at are all
+    /// in the BMP).
+    #[test]
+    fn trim_agrees_with_is_ws() {
+        let astral = [0x1_0000, 0x2_0000, 0x1f600, 0x10_ffff];
+        for c in (0..=0xffff).chain(astral).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("{c}x{c}"),
+                format!("{c}{c}\u{3000}信{c}"),
+            ] {
+                assert_eq!(trim(&s), s.trim_matches(is_ws), "{c:?}");
+                let range = trim_range(&s, 0..s.len());
+                let inner = s.trim_matches(is_ws);
+                let lead = s.len() - s.trim_start_matches(is_ws).len();
+                let expected = if inner.is_empty() {
+                    0..0
+                } else {
+                    lead..lead + inner.len()
+                };
+                assert_eq!(range, expected, "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn lines_strip_cr_and_final_break() {
@@ -385,6 +493,42 @@ mod tests {
         assert_eq!(parse_date_line("2018年3月召开会议"), None);
         assert_eq!(parse_date_line("2018年13月"), None);
         assert_eq!(parse_date_line("于2018年3月"), None);
+    }
+
+    /// `chars_and_width` counts its characters as unicode-width does, alone
+    /// and in any sequence of them: none of them carries context for its
+    /// neighbour (an emoji presentation would make the ZWJ sequence before
+    /// it one emoji wide).
+    #[test]
+    fn chars_and_width_agrees_with_unicode_width() {
+        let measured = |s: &str| (s.chars().count(), s.width());
+        let counted = ('\0'..='\x09')
+            .chain('\x0b'..='\x7f')
+            .chain('\u{2010}'..='\u{2027}')
+            .chain('\u{3000}'..='\u{3029}')
+            .chain('\u{4e00}'..='\u{9fff}')
+            .chain('\u{ff01}'..='\u{ff60}');
+        let mut all = String::new();
+        // The probe sees an emoji presentation (⌚).
+        assert_ne!("\u{1F600}\u{200D}\u{231A}".width(), 2 + "\u{231A}".width());
+        for c in counted {
+            let s = c.to_string();
+            assert_eq!(chars_and_width(&s), measured(&s), "{c:?}");
+            let zwj = format!("\u{1F600}\u{200D}{c}");
+            assert_eq!(zwj.width(), 2 + s.width(), "{c:?} carries context");
+            all.push(c);
+        }
+        assert_eq!(chars_and_width(&all), measured(&all));
+        for s in [
+            "a\u{FE0F}",
+            "\u{201C}\u{FE01}",
+            "信息\u{1F600}",
+            "é",
+            "\r",
+            "a\r\n",
+        ] {
+            assert_eq!(chars_and_width(s), measured(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -39,9 +39,10 @@ pub(super) fn parse(text: &str, lines: &[Range<usize>]) -> Table {
     let (mut piped, mut single) = (0usize, 0usize);
     for r in lines {
         let s = line_text(text, r);
-        if s.contains('|') {
+        let bars = bars(s);
+        if bars > 0 {
             piped += 1;
-            if is_single_cell_line(s) {
+            if is_single_cell_line(s, bars) {
                 single += 1;
             }
         }
@@ -61,34 +62,30 @@ fn line_text<'a>(text: &'a str, r: &Range<usize>) -> &'a str {
     text.get(r.clone()).unwrap_or("")
 }
 
-/// A line holding one cell and a final `|`, or only pipes.
-fn is_single_cell_line(line: &str) -> bool {
+/// How many `|` a line holds.
+fn bars(line: &str) -> usize {
+    memchr::memchr_iter(b'|', line.as_bytes()).count()
+}
+
+/// A line holding one cell and a final `|` (`bars` is its count of `|`), or
+/// only pipes.
+fn is_single_cell_line(line: &str, bars: usize) -> bool {
     let t = trim(line);
-    if t.chars().all(|c| c == '|' || is_ws(c)) {
-        return true;
-    }
-    t.ends_with('|') && t.matches('|').count() == 1
+    (t.ends_with('|') && bars == 1) || t.chars().all(|c| c == '|' || is_ws(c))
 }
 
 /// The `|`-separated pieces of a line, as ranges of `text` (untrimmed).
 fn pieces<'a>(text: &'a str, r: &Range<usize>) -> impl Iterator<Item = Range<usize>> + 'a {
     let s = line_text(text, r);
     let base = r.start;
-    let mut start = Some(0);
-    let mut bars = s.match_indices('|');
-    std::iter::from_fn(move || {
-        let from = start?;
-        match bars.next() {
-            Some((i, _)) => {
-                start = Some(i + 1);
-                Some(base + from..base + i)
-            }
-            None => {
-                start = None;
-                Some(base + from..base + s.len())
-            }
-        }
-    })
+    let mut from = 0;
+    memchr::memchr_iter(b'|', s.as_bytes())
+        .chain([s.len()])
+        .map(move |end| {
+            let piece = base + from..base + end;
+            from = end + 1;
+            piece
+        })
 }
 
 fn cell(text: &str, piece: Range<usize>) -> Cell {
@@ -113,10 +110,12 @@ fn is_separator_row(text: &str, cells: &[Cell]) -> bool {
 }
 
 fn row_per_line(text: &str, lines: &[Range<usize>]) -> Table {
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(lines.len());
     for r in lines {
-        let t = trim(line_text(text, r));
-        let mut cells: Vec<Cell> = pieces(text, r).map(|p| cell(text, p)).collect();
+        let s = line_text(text, r);
+        let t = trim(s);
+        let mut cells = Vec::with_capacity(bars(s) + 1);
+        cells.extend(pieces(text, r).map(|p| cell(text, p)));
         if cells.len() > 1 {
             // Leading and trailing pipes are delimiters, not empty cells.
             if t.ends_with('|') {
