@@ -231,14 +231,13 @@ fn split_row(text: &str, row: &crate::report::Row) -> SplitRow {
     }
 }
 
-/// One table of the report with the declared labels it shows and the
-/// caption before it.
+/// One table of the report with the declared labels it shows.
 struct Piece<'a> {
+    block: usize,
     rows: &'a [SplitRow],
     hits: HashSet<usize>,
     /// Rows with numbers whose label is a declared row's.
     data_hits: usize,
-    caption: Option<&'a str>,
 }
 
 /// Fewest distinct declared labels a table must show to be taken for the
@@ -318,6 +317,17 @@ fn row_named_in(layout: &Layout, caption: &str) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// How many declared lines the running text names by a distinctive label.
+fn caption_hits(layout: &Layout, caption: &str) -> usize {
+    (layout.rows.iter().chain(&layout.columns))
+        .filter(|l| {
+            l.names
+                .iter()
+                .any(|n| n.chars().count() >= DISTINCTIVE_CHARS && caption.contains(n))
+        })
+        .count()
+}
+
 /// The text of the block before `block`, when it is a short caption or
 /// heading (the label of a table that has none of its own).
 fn caption_before<'a>(text: &'a str, report: &Report, block: usize) -> Option<&'a str> {
@@ -337,13 +347,16 @@ fn caption_before<'a>(text: &'a str, report: &Report, block: usize) -> Option<&'
     }
 }
 
-/// A report's tables split into label and value cells, each table on first
-/// use; shared by every layout read against the report.
+/// A report's tables split into label and value cells, and the normalised
+/// captions before them, each table on first use; shared by every layout read
+/// against the report.
 pub struct SplitTables<'t> {
     text: &'t str,
     report: &'t Report,
     /// By block.
     rows: Vec<OnceLock<Vec<SplitRow>>>,
+    /// By block.
+    captions: Vec<OnceLock<Option<String>>>,
 }
 
 impl<'t> SplitTables<'t> {
@@ -352,7 +365,17 @@ impl<'t> SplitTables<'t> {
             text,
             report,
             rows: report.blocks.iter().map(|_| OnceLock::new()).collect(),
+            captions: report.blocks.iter().map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The caption before the table at `block`, normalised as running text.
+    fn caption(&self, block: usize) -> Option<&str> {
+        let caption = self
+            .captions
+            .get(block)?
+            .get_or_init(|| caption_before(self.text, self.report, block).map(normalize_text));
+        caption.as_deref()
     }
 
     fn rows(&self, block: usize, table: &crate::report::Table) -> &[SplitRow] {
@@ -404,6 +427,7 @@ pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
     let scored: Vec<Piece> = tables
         .iter()
         .map(|(block, rows)| Piece {
+            block: *block,
             rows,
             hits: hits(layout, rows),
             data_hits: rows
@@ -415,7 +439,6 @@ pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
                         .any(|(l, _)| !layout.rows_named(l).is_empty())
                 })
                 .count(),
-            caption: caption_before(text, report, *block),
         })
         .collect();
     let present = scored.iter().any(|p| p.hits.len() >= RECOGNISED_AT);
@@ -432,33 +455,21 @@ pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
     let mut matched_at: Vec<Option<usize>> = vec![None; layout.rows.len()];
     let mut sequence = 0usize;
     for Piece {
+        block,
         rows,
         hits: hit,
         data_hits,
-        caption,
     } in &scored
     {
-        let caption = caption.map(normalize_text);
-        let caption_row = caption.as_deref().and_then(|c| row_named_in(layout, c));
-        let caption_hits = caption.as_deref().map_or(0, |c| {
-            layout
-                .rows
-                .iter()
-                .chain(&layout.columns)
-                .filter(|l| {
-                    l.names
-                        .iter()
-                        .any(|n| n.chars().count() >= 4 && c.contains(n))
-                })
-                .count()
-        });
+        let caption = split.caption(*block);
+        // The caption's labels count only when the table's own do not decide.
         let belongs = hit.len() >= RECOGNISED_AT
             || (present && *data_hits > 0)
-            || hit.len() + caption_hits >= RECOGNISED_AT;
+            || caption.is_some_and(|c| hit.len() + caption_hits(layout, c) >= RECOGNISED_AT);
         if !belongs {
             continue;
         }
-        let mut pending = caption_row;
+        let mut pending = caption.and_then(|c| row_named_in(layout, c));
         let mut placed_any = false;
         let mut unplaced = Vec::new();
         for row in rows.iter() {
