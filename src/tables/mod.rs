@@ -21,7 +21,8 @@ pub mod identity;
 mod label;
 mod value;
 
-use std::collections::{HashMap, HashSet};
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -134,9 +135,9 @@ impl Layout {
         self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
-    /// The declared rows named `name`.
-    fn rows_named(&self, name: &str) -> &[usize] {
-        let lines = self.lines_named(name);
+    /// The rows among declared lines (ascending, as [`Layout::lines_named`]
+    /// gives them).
+    fn rows_among<'l>(&self, lines: &'l [usize]) -> &'l [usize] {
         &lines[..lines.partition_point(|&i| i < self.rows.len())]
     }
 }
@@ -231,28 +232,57 @@ fn split_row(text: &str, row: &crate::report::Row) -> SplitRow {
     }
 }
 
-/// One table of the report with the declared labels it shows and the
-/// caption before it.
+/// One table of the report with its labels looked up in a layout.
 struct Piece<'a> {
+    block: usize,
     rows: &'a [SplitRow],
-    hits: HashSet<usize>,
+    /// The declared lines each label names, label by label through the
+    /// rows: each label is looked up once.
+    named: Vec<&'a [usize]>,
+    /// How many declared lines its labels name.
+    hits: usize,
     /// Rows with numbers whose label is a declared row's.
     data_hits: usize,
-    caption: Option<&'a str>,
+}
+
+impl<'a> Piece<'a> {
+    fn new(layout: &'a Layout, block: usize, rows: &'a [SplitRow]) -> Piece<'a> {
+        let named: Vec<&[usize]> = (rows.iter().flat_map(|r| &r.labels))
+            .map(|(label, _)| layout.lines_named(label))
+            .collect();
+        let mut shown = vec![false; layout.rows.len() + layout.columns.len()];
+        for &line in named.iter().copied().flatten() {
+            shown[line] = true;
+        }
+        let data_hits = Piece::by_row(rows, &named)
+            .filter(|(row, _)| row.values.iter().any(|(v, _)| v.number().is_some()))
+            .filter(|(_, lines)| lines.iter().any(|l| !layout.rows_among(l).is_empty()))
+            .count();
+        Piece {
+            block,
+            rows,
+            hits: shown.into_iter().filter(|&s| s).count(),
+            data_hits,
+            named,
+        }
+    }
+
+    /// Each row with the declared lines its labels name.
+    fn by_row<'p>(
+        rows: &'p [SplitRow],
+        mut named: &'p [&'a [usize]],
+    ) -> impl Iterator<Item = (&'p SplitRow, &'p [&'a [usize]])> {
+        rows.iter().map(move |row| {
+            let (own, rest) = named.split_at(row.labels.len().min(named.len()));
+            named = rest;
+            (row, own)
+        })
+    }
 }
 
 /// Fewest distinct declared labels a table must show to be taken for the
 /// layout on its own.
 const RECOGNISED_AT: usize = 3;
-
-/// The declared lines (rows as `i`, columns as `rows + i`) whose names are
-/// among the labels of `rows`.
-fn hits(layout: &Layout, rows: &[SplitRow]) -> HashSet<usize> {
-    (rows.iter().flat_map(|r| &r.labels))
-        .flat_map(|(label, _)| layout.lines_named(label))
-        .copied()
-        .collect()
-}
 
 /// Labels at least this similar to a declared one (twice their longest
 /// common subsequence over their total length, in characters) and at least
@@ -318,6 +348,17 @@ fn row_named_in(layout: &Layout, caption: &str) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// How many declared lines the running text names by a distinctive label.
+fn caption_hits(layout: &Layout, caption: &str) -> usize {
+    (layout.rows.iter().chain(&layout.columns))
+        .filter(|l| {
+            l.names
+                .iter()
+                .any(|n| n.chars().count() >= DISTINCTIVE_CHARS && caption.contains(n))
+        })
+        .count()
+}
+
 /// The text of the block before `block`, when it is a short caption or
 /// heading (the label of a table that has none of its own).
 fn caption_before<'a>(text: &'a str, report: &Report, block: usize) -> Option<&'a str> {
@@ -337,13 +378,16 @@ fn caption_before<'a>(text: &'a str, report: &Report, block: usize) -> Option<&'
     }
 }
 
-/// A report's tables split into label and value cells, each table on first
-/// use; shared by every layout read against the report.
+/// A report's tables split into label and value cells, and the normalised
+/// captions before them, each table on first use; shared by every layout read
+/// against the report.
 pub struct SplitTables<'t> {
     text: &'t str,
     report: &'t Report,
     /// By block.
     rows: Vec<OnceLock<Vec<SplitRow>>>,
+    /// By block.
+    captions: Vec<OnceLock<Option<String>>>,
 }
 
 impl<'t> SplitTables<'t> {
@@ -352,7 +396,22 @@ impl<'t> SplitTables<'t> {
             text,
             report,
             rows: report.blocks.iter().map(|_| OnceLock::new()).collect(),
+            captions: report.blocks.iter().map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The caption before the table at `block`, normalised as running text.
+    fn caption(&self, block: usize) -> Option<&str> {
+        let caption = self
+            .captions
+            .get(block)?
+            .get_or_init(|| caption_before(self.text, self.report, block).map(normalize_text));
+        caption.as_deref()
+    }
+
+    /// The rows of the table at `block` if a layout read before split them.
+    fn rows_if_split(&self, block: usize) -> Option<&[SplitRow]> {
+        self.rows.get(block)?.get().map(Vec::as_slice)
     }
 
     fn rows(&self, block: usize, table: &crate::report::Table) -> &[SplitRow] {
@@ -368,57 +427,44 @@ impl<'t> SplitTables<'t> {
 /// Reads the report's tables that follow `layout`, merged into one grid.
 /// `None` when no table of the report follows it.
 pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
-    let (text, report) = (split.text, split.report);
-    // Tables without any of the layout's distinctive labels are split only
-    // once the layout is known to be in the report (they may be its pieces).
-    let mut tables: Vec<(usize, &crate::report::Table, Option<&[SplitRow]>)> = report
-        .blocks
-        .iter()
+    let text = split.text;
+    let tables: Vec<(usize, &crate::report::Table, &str)> = (split.report.blocks.iter())
         .enumerate()
         .filter_map(|(i, b)| match &b.kind {
-            BlockKind::Table(t) => {
-                let raw = text.get(b.range.clone()).unwrap_or("");
-                Some((i, t, layout.may_hold(raw).then(|| split.rows(i, t))))
-            }
+            BlockKind::Table(t) => Some((i, t, text.get(b.range.clone()).unwrap_or(""))),
             _ => None,
         })
         .collect();
-    let known = tables.iter().any(|(_, _, rows)| {
-        rows.as_ref()
-            .is_some_and(|r| hits(layout, r).len() >= RECOGNISED_AT)
+    let searched: Vec<OnceCell<bool>> = tables.iter().map(|_| OnceCell::new()).collect();
+    let holds_distinctive = |k: usize| *searched[k].get_or_init(|| layout.may_hold(tables[k].2));
+    let pieces: Vec<OnceCell<Piece>> = tables.iter().map(|_| OnceCell::new()).collect();
+    let piece = |k: usize| {
+        pieces[k].get_or_init(|| {
+            let (block, table, _) = tables[k];
+            Piece::new(layout, block, split.rows(block, table))
+        })
+    };
+    // The layout is in the report when a table holds one of its distinctive
+    // labels and shows enough of its labels. Of the two tests the cheaper
+    // goes first: the labels of a table split already (for another layout),
+    // the search of the raw text otherwise, since a table without a
+    // distinctive label is split only once the layout is known (it may be a
+    // piece of it).
+    let known = tables.iter().enumerate().any(|(k, &(block, _, _))| {
+        let searched_first = split.rows_if_split(block).is_none();
+        if searched_first && !holds_distinctive(k) {
+            return false;
+        }
+        piece(k).hits >= RECOGNISED_AT && holds_distinctive(k)
     });
-    if !known && tables.iter().all(|(_, _, rows)| rows.is_none()) {
+    let scored: Vec<&Piece> = (0..tables.len())
+        .filter(|&k| known || holds_distinctive(k))
+        .map(piece)
+        .collect();
+    if scored.is_empty() {
         return None;
     }
-    if known {
-        for (i, t, rows) in &mut tables {
-            if rows.is_none() {
-                *rows = Some(split.rows(*i, t));
-            }
-        }
-    }
-    let tables: Vec<(usize, &[SplitRow])> = tables
-        .into_iter()
-        .filter_map(|(i, _, rows)| rows.map(|r| (i, r)))
-        .collect();
-    let scored: Vec<Piece> = tables
-        .iter()
-        .map(|(block, rows)| Piece {
-            rows,
-            hits: hits(layout, rows),
-            data_hits: rows
-                .iter()
-                .filter(|r| r.values.iter().any(|(v, _)| v.number().is_some()))
-                .filter(|r| {
-                    r.labels
-                        .iter()
-                        .any(|(l, _)| !layout.rows_named(l).is_empty())
-                })
-                .count(),
-            caption: caption_before(text, report, *block),
-        })
-        .collect();
-    let present = scored.iter().any(|p| p.hits.len() >= RECOGNISED_AT);
+    let present = scored.iter().any(|p| p.hits >= RECOGNISED_AT);
     let width = layout.width();
     let mut grid = Grid {
         anchor: 0..0,
@@ -431,41 +477,29 @@ pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
     // When each row was last matched (for labels used twice on the form).
     let mut matched_at: Vec<Option<usize>> = vec![None; layout.rows.len()];
     let mut sequence = 0usize;
-    for Piece {
+    for &Piece {
+        block,
         rows,
+        ref named,
         hits: hit,
         data_hits,
-        caption,
-    } in &scored
+    } in scored
     {
-        let caption = caption.map(normalize_text);
-        let caption_row = caption.as_deref().and_then(|c| row_named_in(layout, c));
-        let caption_hits = caption.as_deref().map_or(0, |c| {
-            layout
-                .rows
-                .iter()
-                .chain(&layout.columns)
-                .filter(|l| {
-                    l.names
-                        .iter()
-                        .any(|n| n.chars().count() >= 4 && c.contains(n))
-                })
-                .count()
-        });
-        let belongs = hit.len() >= RECOGNISED_AT
-            || (present && *data_hits > 0)
-            || hit.len() + caption_hits >= RECOGNISED_AT;
+        let caption = split.caption(block);
+        // The caption's labels count only when the table's own do not decide.
+        let belongs = hit >= RECOGNISED_AT
+            || (present && data_hits > 0)
+            || caption.is_some_and(|c| hit + caption_hits(layout, c) >= RECOGNISED_AT);
         if !belongs {
             continue;
         }
-        let mut pending = caption_row;
+        let mut pending = caption.and_then(|c| row_named_in(layout, c));
         let mut placed_any = false;
         let mut unplaced = Vec::new();
-        for row in rows.iter() {
+        for (row, named) in Piece::by_row(rows, named) {
             let has_numbers = row.values.iter().any(|(v, _)| v.number().is_some());
-            let mut matched = row.labels.iter().rev().find_map(|(l, _)| {
-                let candidates = layout.rows_named(l);
-                candidates.iter().copied().max_by_key(|&c| {
+            let mut matched = named.iter().rev().find_map(|lines| {
+                (layout.rows_among(lines).iter().copied()).max_by_key(|&c| {
                     layout.rows[c]
                         .under
                         .and_then(|u| matched_at[u])
@@ -535,7 +569,7 @@ pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
         }
         // A table taken for the layout only through its caption must hold
         // something of it.
-        if hit.len() < RECOGNISED_AT && !(present && *data_hits > 0) && !placed_any {
+        if hit < RECOGNISED_AT && !(present && data_hits > 0) && !placed_any {
             continue;
         }
         if !found {
