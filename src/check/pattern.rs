@@ -13,7 +13,7 @@
 //! year) filters the matches when the findings are made.
 //! `swap` is the dictionary form: wrong → right, searched literally.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use regex::{Captures, Regex};
@@ -58,8 +58,9 @@ struct Replacement {
 enum With {
     /// A template expanded with the match's groups.
     Template(String),
-    /// A per-character table.
-    Translate(HashMap<char, String>),
+    /// A per-character table (a handful of entries: ordered lookups cost
+    /// less than hashing every character of every match).
+    Translate(BTreeMap<char, String>),
     /// The right text for each wrong one (`swap`).
     Swap(HashMap<String, String>),
 }
@@ -150,7 +151,7 @@ impl Pattern {
                 .map(|swap| With::Swap(swap.iter().map(|(k, v)| (k.clone(), v.clone())).collect())),
             (Some(template), _) => Some(With::Template(template.clone())),
             (None, Some(table)) => {
-                let mut map = HashMap::new();
+                let mut map = BTreeMap::new();
                 for (from, to) in table {
                     let mut chars = from.chars();
                     match (chars.next(), chars.next()) {
@@ -499,10 +500,16 @@ impl Replacement {
                 caps.expand(template, &mut out);
                 out
             }
-            With::Translate(table) => found
-                .chars()
-                .map(|c| table.get(&c).cloned().unwrap_or_else(|| c.to_string()))
-                .collect(),
+            With::Translate(table) => {
+                let mut out = String::with_capacity(found.len());
+                for c in found.chars() {
+                    match table.get(&c) {
+                        Some(to) => out.push_str(to),
+                        None => out.push(c),
+                    }
+                }
+                out
+            }
             With::Swap(table) => table
                 .get(found)
                 .cloned()
