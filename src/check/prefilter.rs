@@ -691,20 +691,7 @@ mod tests {
             .flat_map(|pack| applied(&pack.id))
             .collect();
         let set = packs.rule_set(&all);
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut texts: Vec<String> = Vec::new();
-        for rule in packs.all_rules() {
-            texts.extend(rule.info.examples_bad.iter().cloned());
-            texts.extend(rule.info.examples_good.iter().cloned());
-        }
-        for dir in [
-            root.join("examples/reports"),
-            root.join("../shared/corpus/seeds"),
-        ] {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                texts.extend(std::fs::read_to_string(entry.path()).ok());
-            }
-        }
+        let texts = crate::check::testing::shipped_texts(&packs);
         let mut checked = 0;
         for text in &texts {
             let report = Report::parse(text);

@@ -40,3 +40,24 @@ pub fn fixed(text: &str, d: &Diagnostic) -> String {
         None => panic!("finding has no fix: {d:?}"),
     }
 }
+
+/// Texts the shipped rules are known on: every rule's own examples, the
+/// example reports and the seed reports (when `../shared` is beside the
+/// repository).
+pub fn shipped_texts(packs: &PackSet) -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts: Vec<String> = Vec::new();
+    for rule in packs.all_rules() {
+        texts.extend(rule.info.examples_bad.iter().cloned());
+        texts.extend(rule.info.examples_good.iter().cloned());
+    }
+    for dir in [
+        root.join("examples/reports"),
+        root.join("../shared/corpus/seeds"),
+    ] {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            texts.extend(std::fs::read_to_string(entry.path()).ok());
+        }
+    }
+    texts
+}
