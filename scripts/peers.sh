@@ -15,6 +15,11 @@
 # $XXGK_PEERS_COPIES times (default 20), so its figure includes process start,
 # pack loading, reading files and writing JSON. Each tool reads the corpus
 # again and again for at least $XXGK_PEERS_SECONDS CPU seconds (default 3).
+#
+# The machine's speed drifts between one tool's turn and the next (± 20 % on
+# a shared VM), so the tools take turns in $XXGK_PEERS_ROUNDS rounds (default
+# 5), every ratio is taken within a round, and the table gives each figure's
+# median and range over the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -27,6 +32,7 @@ work=${XXGK_PEERS_DIR:-$(mktemp -d)}
 [ -n "${XXGK_PEERS_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
 copies=${XXGK_PEERS_COPIES:-20}
 seconds=${XXGK_PEERS_SECONDS:-3}
+rounds=${XXGK_PEERS_ROUNDS:-5}
 mkdir -p "$work"
 
 # Versions pinned so figures compare across runs.
@@ -40,9 +46,15 @@ fi
 cargo build --release --locked -q
 results="$work/results.jsonl"
 : >"$results"
+rm -rf "$work/xxgk-corpus" && mkdir -p "$work/xxgk-corpus"
+for i in $(seq 1 "$copies"); do
+  mkdir -p "$work/xxgk-corpus/$i" && cp "${corpus[@]}" "$work/xxgk-corpus/$i/"
+done
 
+# One round: each tool's turn, one JSON line per tool on stdout.
+measure_round() {
 # --- AutoCorrect, in-process -------------------------------------------------
-"$work/venv/bin/python" - "$seconds" "${corpus[@]}" >>"$results" <<'PY'
+"$work/venv/bin/python" - "$seconds" "${corpus[@]}" <<'PY'
 import json, sys, time
 import autocorrect_py as ac
 seconds, files = float(sys.argv[1]), sys.argv[2:]
@@ -67,7 +79,7 @@ for mode, suffix in (("text", "report.txt"), ("markdown", "report.md")):
 PY
 
 # --- zhlint and lint-md, in-process -------------------------------------------
-(cd "$work" && node - "$seconds" "${corpus[@]}") >>"$results" <<'JS'
+(cd "$work" && node - "$seconds" "${corpus[@]}") <<'JS'
 const fs = require("fs");
 const zhlint = require("zhlint");
 const lintmd = require("@lint-md/core");
@@ -102,11 +114,7 @@ for (const [tool, lint] of tools) {
 JS
 
 # --- xxgk, the CLI on one core ----------------------------------------------------
-rm -rf "$work/xxgk-corpus" && mkdir -p "$work/xxgk-corpus"
-for i in $(seq 1 "$copies"); do
-  mkdir -p "$work/xxgk-corpus/$i" && cp "${corpus[@]}" "$work/xxgk-corpus/$i/"
-done
-python3 - "$seconds" "$root/target/release/xxgk" "$work/xxgk-corpus" "${corpus[@]}" >>"$results" <<'PY'
+python3 - "$seconds" "$root/target/release/xxgk" "$work/xxgk-corpus" "${corpus[@]}" <<'PY'
 import json, os, resource, subprocess, sys
 seconds, xxgk, folder, files = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(folder) for f in fs)
@@ -139,20 +147,49 @@ PY
 # The corpus checked again and again for as long as the peers are timed
 # (benches/check.rs, XXGK_CORPUS_SECONDS); pack loading is not counted, as
 # the peers' imports are not.
-XXGK_CORPUS_SECONDS="$seconds" cargo bench -q --locked --bench check 2>/dev/null | tail -n 1 >>"$results"
+XXGK_CORPUS_SECONDS="$seconds" cargo bench -q --locked --bench check 2>/dev/null | tail -n 1
+}
+
+for round in $(seq 1 "$rounds"); do
+  measure_round | python3 -c '
+import json, sys
+for line in sys.stdin:
+    if line.strip():
+        print(json.dumps(dict(json.loads(line), round=int(sys.argv[1])), ensure_ascii=False))
+' "$round" >>"$results"
+done
 
 # --- The table ----------------------------------------------------------------------
-python3 - "$results" "${#corpus[@]}" <<'PY'
-import json, os, sys
+python3 - "$results" "${#corpus[@]}" "$rounds" <<'PY'
+import json, os, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-xxgk = next(r for r in rows if r["tool"].startswith("xxgk") and "CLI" in r["tool"])
 rate = lambda r: r["bytes"] / r["seconds"] / 1e6
-print(f"corpus: {sys.argv[2]} files (../shared/corpus seeds + peer); MB = 10^6 bytes per CPU second, one core")
-library = next((r for r in rows if r["tool"].startswith("xxgk") and "library" in r["tool"]), None)
+def spread(values, fmt):
+    values = sorted(values)
+    if len(values) == 1:
+        return fmt(values[0])
+    return f"{fmt(statistics.median(values))} ({fmt(values[0])}–{fmt(values[-1])})"
+tools = list(dict.fromkeys(r["tool"] for r in rows))
+by_round = {}
+for r in rows:
+    by_round.setdefault(r["round"], {})[r["tool"]] = r
+is_cli = lambda t: t.startswith("xxgk") and "CLI" in t
+is_library = lambda t: t.startswith("xxgk") and "library" in t
+print(f"corpus: {sys.argv[2]} files (../shared/corpus seeds + peer); MB = 10^6 bytes per CPU second, one core;")
+print(f"{sys.argv[3]} rounds: median (range) over the rounds, each ratio taken within its round")
 print("| tool | MB/s | xxgk CLI ÷ tool | xxgk library ÷ tool | inputs that stop it |")
 print("|---|---:|---:|---:|---|")
-for r in rows:
-    stopped = "; ".join(f"{os.path.basename(f)}: {m}" for f, m in r["errors"].items()) or "none"
-    ratio = lambda x: "—" if x is None or x is r or x["tool"].startswith("xxgk") and r["tool"].startswith("xxgk") else f"{rate(x) / rate(r):.1f}×"
-    print(f"| {r['tool']} | {rate(r):.2f} | {ratio(xxgk)} | {ratio(library)} | {stopped} |")
+for tool in tools:
+    own = [rd[tool] for rd in by_round.values() if tool in rd]
+    def ratio(pick):
+        if tool.startswith("xxgk"):
+            return "—"
+        values = [rate(x) / rate(rd[tool]) for rd in by_round.values() if tool in rd
+                  for t, x in rd.items() if pick(t)]
+        return spread(values, lambda v: f"{v:.1f}×") if values else "—"
+    errors = {}
+    for r in own:
+        errors.update(r["errors"])
+    stopped = "; ".join(f"{os.path.basename(f)}: {m}" for f, m in errors.items()) or "none"
+    print(f"| {tool} | {spread([rate(r) for r in own], lambda v: f'{v:.2f}')} | {ratio(is_cli)} | {ratio(is_library)} | {stopped} |")
 PY
