@@ -26,6 +26,15 @@ async function waitFor(what, fn, ms) {
   }
 }
 
+// VS Code's save() says false when the document's version moved while it was
+// being written (seen on a loaded machine), though its text reached the disk:
+// what counts is the file on disk and a document no longer dirty.
+async function saveAndCheck(ok, doc, what, onDisk) {
+  const said = await doc.save();
+  await waitFor(`${what} on disk`, () => !doc.isDirty && onDisk(fs.readFileSync(doc.uri.fsPath, 'utf8')), 10000);
+  ok(true, `${what} saved${said ? '' : ' (save() said false, the file was written)'}`);
+}
+
 const codeOf = (d) => (d.code && typeof d.code === 'object' ? String(d.code.value) : String(d.code));
 const xxgk = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'xxgk');
 const fmt = (d) => `${codeOf(d)} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`;
@@ -99,7 +108,7 @@ async function run(cfg, ok, log, knownIssue) {
   const action = await codeActions(log, report, fee.range, vscode.CodeActionKind.QuickFix.value, (a) => a.title === FIX_TITLE);
   ok(action.edit, `quick-fix “${FIX_TITLE}” offered with an edit`);
   ok(await vscode.workspace.applyEdit(action.edit), 'workspace.applyEdit(quick-fix)');
-  ok(await doc.save(), 'document saved');
+  await saveAndCheck(ok, doc, 'document', (text) => text.includes(FEE_HEADING));
   const lines = fs.readFileSync(reportPath, 'utf8').split(/\r?\n/);
   const i = lines.indexOf(FEE_HEADING);
   const j = lines.indexOf(NEXT_HEADING);
@@ -131,7 +140,7 @@ async function run(cfg, ok, log, knownIssue) {
   ok(await vscode.workspace.applyEdit(fixAll.edit), `${FIX_ALL} applied`);
   ok(notes.getText().includes('公开材料，每月初'), 'fix-all replaced the half-width comma');
   await waitFor('gbt/halfwidth-punctuation to go', () => !xxgk(notesUri).some(isComma), 10000);
-  ok(await notes.save(), 'notes.md saved');
+  await saveAndCheck(ok, notes, 'notes.md', (text) => text.includes('公开材料，每月初'));
 
   // --- D. Settings reach the server: year 2020 turns the 2013 report into a 2019-regime one.
   const has2007 = () => xxgk(report).some((d) => codeOf(d) === 'cn/sections-2007');
