@@ -26,11 +26,16 @@ async function waitFor(what, fn, ms) {
   }
 }
 
-// VS Code's save() says false when the document's version moved while it was
-// being written (seen on a loaded machine), though its text reached the disk:
-// what counts is the file on disk and a document no longer dirty.
-async function saveAndCheck(ok, doc, what, onDisk) {
-  const said = await doc.save();
+// VS Code's save() can say false on a loaded machine, either having written
+// nothing (the document still dirty: saved again, as a writer would) or
+// having written the text while the document's version moved. What counts
+// is the file on disk and a document no longer dirty.
+async function saveAndCheck(ok, log, doc, what, onDisk) {
+  let said = await doc.save();
+  if (!said && doc.isDirty) {
+    log.push(`  ${what}: save() said false and the document is still dirty; saving again`);
+    said = await doc.save();
+  }
   await waitFor(`${what} on disk`, () => !doc.isDirty && onDisk(fs.readFileSync(doc.uri.fsPath, 'utf8')), 10000);
   ok(true, `${what} saved${said ? '' : ' (save() said false, the file was written)'}`);
 }
@@ -108,7 +113,7 @@ async function run(cfg, ok, log, knownIssue) {
   const action = await codeActions(log, report, fee.range, vscode.CodeActionKind.QuickFix.value, (a) => a.title === FIX_TITLE);
   ok(action.edit, `quick-fix “${FIX_TITLE}” offered with an edit`);
   ok(await vscode.workspace.applyEdit(action.edit), 'workspace.applyEdit(quick-fix)');
-  await saveAndCheck(ok, doc, 'document', (text) => text.includes(FEE_HEADING));
+  await saveAndCheck(ok, log, doc, 'document', (text) => text.includes(FEE_HEADING));
   const lines = fs.readFileSync(reportPath, 'utf8').split(/\r?\n/);
   const i = lines.indexOf(FEE_HEADING);
   const j = lines.indexOf(NEXT_HEADING);
@@ -140,7 +145,7 @@ async function run(cfg, ok, log, knownIssue) {
   ok(await vscode.workspace.applyEdit(fixAll.edit), `${FIX_ALL} applied`);
   ok(notes.getText().includes('公开材料，每月初'), 'fix-all replaced the half-width comma');
   await waitFor('gbt/halfwidth-punctuation to go', () => !xxgk(notesUri).some(isComma), 10000);
-  await saveAndCheck(ok, notes, 'notes.md', (text) => text.includes('公开材料，每月初'));
+  await saveAndCheck(ok, log, notes, 'notes.md', (text) => text.includes('公开材料，每月初'));
 
   // --- D. Settings reach the server: year 2020 turns the 2013 report into a 2019-regime one.
   const has2007 = () => xxgk(report).some((d) => codeOf(d) === 'cn/sections-2007');
