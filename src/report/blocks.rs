@@ -415,11 +415,10 @@ fn is_indented(line: &str) -> bool {
 /// How many non-blank lines at the top of a report may hold its title.
 const TITLE_ZONE: usize = 10;
 
-/// Whether a line looks like a report's title (or its last line): it names a
-/// report and holds no sentence punctuation. The caller checks that it is at
-/// most 40 characters long.
-fn is_title_like(line: &str) -> bool {
-    let t = trim(line);
+/// Whether a trimmed line looks like a report's title (or its last line): it
+/// names a report and holds no sentence punctuation. The caller checks that
+/// it is at most 40 characters long.
+fn is_title_like(t: &str) -> bool {
     (t.contains("报告") || t.contains("年报"))
         && !t
             .chars()
