@@ -13,7 +13,7 @@ mod error;
 pub mod schema;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use regex::Regex;
@@ -287,6 +287,8 @@ pub struct PackSet {
     packs: Vec<Pack>,
     index: HashMap<String, usize>,
     cache: Mutex<HashMap<Vec<usize>, Arc<RuleSet>>>,
+    /// One prefilter over every pack's rules, shared by all rule sets.
+    prefilter: OnceLock<Arc<Prefilter>>,
 }
 
 /// The packs applied to one report and the rules in effect.
@@ -299,7 +301,7 @@ pub struct RuleSet {
     /// them on again.
     pub disabled: Vec<Arc<CompiledRule>>,
     /// One pass over a text finds which of the pattern rules can match.
-    pub prefilter: Prefilter,
+    pub prefilter: Arc<Prefilter>,
 }
 
 /// Why a pack was applied to a report (shown by `xxgk rules`).
@@ -417,6 +419,7 @@ impl PackSet {
             packs,
             index,
             cache: Mutex::new(HashMap::new()),
+            prefilter: OnceLock::new(),
         };
         for (i, pack) in set.packs.iter().enumerate() {
             let inherited: HashSet<&str> = set
@@ -545,6 +548,21 @@ impl PackSet {
             .collect())
     }
 
+    /// The prefilter every rule set shares: over all the packs' rules, since
+    /// a layer changes a rule's severity and message, never its patterns,
+    /// and a rule turned off may be turned on again by the configuration.
+    /// One automaton warms up once for every report, whichever packs apply.
+    fn prefilter(&self) -> Arc<Prefilter> {
+        self.prefilter
+            .get_or_init(|| {
+                let all: Vec<Arc<CompiledRule>> = (self.packs.iter())
+                    .flat_map(|p| p.rules.iter().cloned())
+                    .collect();
+                Arc::new(Prefilter::new(&all))
+            })
+            .clone()
+    }
+
     /// The effective rules of a selection: each pack's rules in layer order,
     /// with the overrides of later packs applied and rules turned off removed.
     pub fn rule_set(&self, applied: &[Applied]) -> Arc<RuleSet> {
@@ -599,12 +617,9 @@ impl PackSet {
         let (on, off): (Vec<_>, Vec<_>) = rules.into_iter().partition(|(_, on)| *on);
         let rules: Vec<Arc<CompiledRule>> = on.into_iter().map(|(r, _)| r).collect();
         let disabled: Vec<Arc<CompiledRule>> = off.into_iter().map(|(r, _)| r).collect();
-        // Disabled rules are in the prefilter too: the configuration may turn
-        // them on again.
-        let all: Vec<Arc<CompiledRule>> = rules.iter().chain(&disabled).cloned().collect();
         let set = Arc::new(RuleSet {
             packs: key.iter().map(|&i| self.packs[i].id.clone()).collect(),
-            prefilter: Prefilter::new(&all),
+            prefilter: self.prefilter(),
             rules,
             disabled,
         });

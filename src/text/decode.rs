@@ -71,10 +71,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return utf16(rest, SourceEncoding::Utf16BeBom);
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Binary { offset });
     }
-    match std::str::from_utf8(bytes) {
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => Ok(Decoded {
             text: text.to_owned(),
             encoding: SourceEncoding::Utf8,
@@ -92,7 +92,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 }
 
 fn utf8(bytes: &[u8], encoding: SourceEncoding) -> Result<Decoded, DecodeError> {
-    match std::str::from_utf8(bytes) {
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => Ok(Decoded {
             text: text.to_owned(),
             encoding,
