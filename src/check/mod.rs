@@ -32,11 +32,9 @@ mod validate;
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex::Regex;
-
 use crate::diagnostic::{Basis, Diagnostic, Fix, Provenance, Related, RuleInfo, Severity};
 use crate::pack::schema::{KindName, RuleSpec, SeveritySpec};
-use crate::pack::{PackError, PackSource, compile_regex};
+use crate::pack::{PackError, PackRegex, PackSource, compile_regex};
 use crate::regime::Regime;
 use crate::report::Report;
 
@@ -67,8 +65,8 @@ pub struct Condition {
     regimes: Vec<Regime>,
     year_from: Option<u16>,
     year_to: Option<u16>,
-    issuer: Vec<Regex>,
-    issuer_not: Vec<Regex>,
+    issuer: Vec<PackRegex>,
+    issuer_not: Vec<PackRegex>,
 }
 
 impl Condition {
@@ -147,7 +145,8 @@ impl Condition {
 /// The compiled parameters of each rule kind.
 #[derive(Clone, Debug)]
 pub enum Kind {
-    Pattern(pattern::Pattern),
+    /// Boxed: the largest kind, and the most common (three patterns).
+    Pattern(Box<pattern::Pattern>),
     RequiredText(required_text::RequiredText),
     RequiredSections(required_sections::RequiredSections),
     HeadingNumbering(heading_numbering::HeadingNumbering),
@@ -211,7 +210,7 @@ impl Kind {
 
     fn compile(src: &PackSource, spec: &RuleSpec) -> Result<Kind, PackError> {
         Ok(match spec.kind {
-            KindName::Pattern => Kind::Pattern(pattern::Pattern::compile(src, spec)?),
+            KindName::Pattern => Kind::Pattern(Box::new(pattern::Pattern::compile(src, spec)?)),
             KindName::RequiredText => {
                 Kind::RequiredText(required_text::RequiredText::compile(src, spec)?)
             }

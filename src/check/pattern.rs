@@ -17,23 +17,24 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use regex::{Captures, Regex};
+use regex_syntax::hir::Hir;
 
 use super::prefilter::PatternFacts;
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
 use crate::pack::schema::{RuleSpec, Scope, Validator};
-use crate::pack::{PackError, PackSource};
+use crate::pack::{PackError, PackRegex, PackSource, group_names};
 use crate::report::{Block, BlockKind};
 
 #[derive(Clone, Debug)]
 pub struct Pattern {
-    matcher: Regex,
+    matcher: PackRegex,
     /// Indices of the groups that narrow the flagged range (`m`, `m2`…).
     flag_groups: Vec<usize>,
-    exclude: Option<Regex>,
+    exclude: Option<PackRegex>,
     scope: Scope,
     /// Only in sections whose heading title matches.
-    section: Option<Regex>,
+    section: Option<PackRegex>,
     /// What the prefilter knows of `matcher`.
     facts: PatternFacts,
     fix: Option<Replacement>,
@@ -67,7 +68,7 @@ enum With {
 
 /// Compiles `pattern` or `literals` of a pattern-like rule into one regex with
 /// line anchors.
-pub(super) fn matcher(src: &PackSource, spec: &RuleSpec) -> Result<Regex, PackError> {
+pub(super) fn matcher(src: &PackSource, spec: &RuleSpec) -> Result<PackRegex, PackError> {
     let at = spec.id.span().start;
     let literals = match (&spec.literals, &spec.swap) {
         (Some(_), Some(_)) => {
@@ -183,11 +184,11 @@ impl Pattern {
             },
             title: spec.fix_title.clone(),
         });
-        let flag_groups = flag_groups(&matcher);
+        let facts = PatternFacts::of(&matcher);
         Ok(Pattern {
-            facts: PatternFacts::of(&matcher),
+            flag_groups: facts.syntax().map(flag_groups).unwrap_or_default(),
+            facts,
             matcher,
-            flag_groups,
             exclude,
             scope: spec.scope.unwrap_or_default(),
             section: section_filter(src, spec)?,
@@ -243,7 +244,7 @@ impl Pattern {
     }
 
     pub(super) fn section(&self) -> Option<&Regex> {
-        self.section.as_ref()
+        self.section.as_deref()
     }
 
     /// Whether the rule's findings are made block by block (all scopes but
@@ -519,12 +520,13 @@ impl Replacement {
 }
 
 /// The groups named `m`, `m2`, `m3`… of a pattern, in order.
-fn flag_groups(matcher: &Regex) -> Vec<usize> {
-    matcher
-        .capture_names()
+fn flag_groups(syntax: &Hir) -> Vec<usize> {
+    group_names(syntax)
+        .into_iter()
         .enumerate()
         .filter(|(_, name)| {
-            name.and_then(|n| n.strip_prefix('m'))
+            name.as_deref()
+                .and_then(|n| n.strip_prefix('m'))
                 .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
         })
         .map(|(i, _)| i)
@@ -606,7 +608,7 @@ pub(super) fn section_blocks(cx: &Context, heads: &[usize]) -> Vec<Range<usize>>
 pub(super) fn section_filter(
     src: &PackSource,
     spec: &RuleSpec,
-) -> Result<Option<Regex>, PackError> {
+) -> Result<Option<PackRegex>, PackError> {
     spec.section
         .as_ref()
         .map(|p| super::compile_regex(src, p, "section "))

@@ -28,8 +28,8 @@ use std::collections::HashMap;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
+use crate::pack::PackRegex;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::Regex;
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
@@ -53,13 +53,18 @@ pub(super) struct PatternFacts {
 }
 
 impl PatternFacts {
-    pub(super) fn of(re: &Regex) -> PatternFacts {
+    pub(super) fn of(re: &PackRegex) -> PatternFacts {
         let hir = regex_syntax::parse(re.as_str()).ok();
         PatternFacts {
             text_anchored: hir.as_ref().is_none_or(uses_text_anchors),
             required_literals: hir.as_ref().and_then(required_literals),
             syntax: hir.map(Arc::new),
         }
+    }
+
+    /// Its syntax; `None` when it did not parse again.
+    pub(super) fn syntax(&self) -> Option<&Hir> {
+        self.syntax.as_deref()
     }
 
     pub(super) fn text_anchored(&self) -> bool {
@@ -75,7 +80,7 @@ impl PatternFacts {
     /// matches of the whole text ending at the same place (not one that sees
     /// the text's edges), whose literals are too common to narrow its search.
     fn for_scanner(&self, by_blocks: bool) -> Option<&Hir> {
-        let hir = self.syntax.as_deref()?;
+        let hir = self.syntax()?;
         (by_blocks
             && !self.text_anchored
             && self.required_literals().is_none_or(has_common_literal)

@@ -8,7 +8,7 @@
 //! numbered level below 篇/部分), so a sub-heading that happens to mention
 //! 收费 does not stand in for the section.
 
-use regex::Regex;
+use crate::pack::PackRegex;
 
 use super::{Context, Sink, severity};
 use crate::diagnostic::{Applicability, Edit, Fix, Related, Severity};
@@ -26,7 +26,7 @@ pub struct RequiredSections {
 #[derive(Clone, Debug)]
 struct Item {
     title: String,
-    patterns: Vec<Regex>,
+    patterns: Vec<PackRegex>,
     body: Option<String>,
     severity: Option<Severity>,
 }

@@ -2,22 +2,20 @@
 //! scope — the legal basis in the preamble, the statistics period — with an
 //! optional fix that inserts a standard sentence after the title.
 
-use regex::Regex;
-
 use super::pattern::{in_rule_scope, matcher, section_blocks, section_filter, section_heads};
 use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::pack::schema::{RuleSpec, Scope};
-use crate::pack::{PackError, PackSource};
+use crate::pack::{PackError, PackRegex, PackSource};
 use crate::report::Block;
 
 #[derive(Clone, Debug)]
 pub struct RequiredText {
-    matcher: Regex,
+    matcher: PackRegex,
     scope: Scope,
     /// Only in sections whose heading title matches (and nothing is
     /// required when there is no such section).
-    section: Option<Regex>,
+    section: Option<PackRegex>,
     insert: Option<String>,
     fix_title: Option<String>,
 }
@@ -63,8 +61,8 @@ impl RequiredText {
         );
     }
 
-    pub(super) fn section(&self) -> Option<&Regex> {
-        self.section.as_ref()
+    pub(super) fn section(&self) -> Option<&regex::Regex> {
+        self.section.as_deref()
     }
 
     /// Whether the rule's findings are made block by block (all scopes but

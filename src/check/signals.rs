@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use regex::Regex;
+use crate::pack::PackRegex;
 
 use super::pattern::in_rule_scope;
 use super::prefilter::PatternFacts;
@@ -33,7 +33,7 @@ pub struct Signals {
 #[derive(Clone, Debug)]
 struct Signal {
     name: String,
-    matcher: Regex,
+    matcher: PackRegex,
     /// What the prefilter knows of `matcher`.
     facts: PatternFacts,
     weight: u32,

@@ -8,12 +8,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use regex::Regex;
-
 use super::{Context, Sink};
 use crate::diagnostic::{Related, Severity};
 use crate::pack::schema::{LabelSpec, RuleSpec, TableSpec};
-use crate::pack::{PackError, PackSource, compile_regex};
+use crate::pack::{PackError, PackRegex, PackSource, compile_regex};
 use crate::report::BlockKind;
 use crate::tables::identity::{self, Relation};
 use crate::tables::{self, Grid, Layout, Line, Value};
@@ -55,7 +53,7 @@ struct CompiledIdentity {
 struct Quote {
     row: usize,
     column: usize,
-    pattern: Regex,
+    pattern: PackRegex,
 }
 
 const DEFAULT_QUOTE_MESSAGE: &str =
@@ -570,7 +568,7 @@ fn quotes(
                 })?,
             };
             let pattern = compile_regex(src, &q.pattern, "quotes 的 pattern")?;
-            if pattern.captures_len() > 2 {
+            if pattern.group_names().len() > 2 {
                 return Err(PackError::at(
                     src,
                     q.pattern.span().start,

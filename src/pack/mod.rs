@@ -10,6 +10,7 @@
 
 mod embedded;
 mod error;
+mod pack_regex;
 pub mod schema;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -22,6 +23,7 @@ use crate::check::{CompiledRule, Prefilter};
 use crate::diagnostic::{Provenance, Severity};
 pub use embedded::{EMBEDDED, embedded_sources};
 pub use error::PackError;
+pub use pack_regex::{PackRegex, group_names};
 use schema::{Level, OverrideSeverity, PackFile};
 
 /// A pack's text and where it came from (a path, or `rules/cn.toml` for the
@@ -30,6 +32,16 @@ use schema::{Level, OverrideSeverity, PackFile};
 pub struct PackSource {
     pub origin: String,
     pub text: String,
+}
+
+impl PackSource {
+    /// Whether this is a pack shipped in the binary, word for word (a file
+    /// named like one but edited is a user's pack).
+    fn is_shipped(&self) -> bool {
+        EMBEDDED
+            .iter()
+            .any(|(origin, text)| *origin == self.origin && *text == self.text)
+    }
 }
 
 /// One loaded, validated pack.
@@ -51,8 +63,8 @@ pub struct Pack {
 
 #[derive(Debug)]
 struct Selector {
-    issuer: Vec<Regex>,
-    mentions: Vec<Regex>,
+    issuer: Vec<PackRegex>,
+    mentions: Vec<PackRegex>,
 }
 
 #[derive(Debug)]
@@ -84,10 +96,6 @@ impl Override {
     }
 }
 
-/// Limits on pack patterns, so a hostile or careless pack cannot make the
-/// linter use unbounded memory.
-const REGEX_SIZE_LIMIT: usize = 2 << 20;
-
 /// The largest pack text loaded: 10,000 rules take about 2 MB.
 const MAX_PACK_BYTES: usize = 16 << 20;
 
@@ -97,15 +105,18 @@ const MAX_PACK_BYTES: usize = 16 << 20;
 const MAX_EXTENDS_DEPTH: usize = 32;
 
 /// Compiles a pattern from a pack, mapping errors to the pattern's position.
+/// A shipped pack's patterns are compiled on first use (see [`PackRegex`]).
 pub(crate) fn compile_regex(
     src: &PackSource,
     pattern: &toml::Spanned<String>,
     what: &str,
-) -> Result<Regex, PackError> {
-    regex::RegexBuilder::new(pattern.get_ref())
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
+) -> Result<PackRegex, PackError> {
+    if src.is_shipped() {
+        return Ok(PackRegex::deferred(pattern.get_ref().clone()));
+    }
+    pack_regex::builder(pattern.get_ref())
         .build()
+        .map(PackRegex::compiled)
         .map_err(|e| {
             let detail = match &e {
                 regex::Error::CompiledTooBig(_) => "编译后过大（超出大小限制），请简化".to_owned(),
@@ -497,7 +508,7 @@ impl PackSet {
         self.packs
             .iter()
             .filter_map(|p| p.selector.as_ref())
-            .flat_map(|s| &s.mentions)
+            .flat_map(|s| s.mentions.iter().map(|re| &**re))
     }
 
     /// The packs that apply to a report, with the reason for each: those
@@ -716,6 +727,40 @@ mod tests {
             Ok(_) => panic!("packs should be refused"),
             Err(e) => e,
         }
+    }
+
+    /// The shipped packs' patterns are compiled on first use, so a broken
+    /// one would surface only in a run: here each shipped pack is loaded
+    /// as a user's pack (another origin), which compiles every pattern.
+    #[test]
+    fn shipped_patterns_compile() {
+        for (origin, text) in EMBEDDED {
+            let copy = source(&format!("copy-of-{origin}"), text);
+            if let Err(e) = Pack::parse(&copy) {
+                panic!("{origin}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_shipped_text_defers_its_patterns() {
+        let pattern = toml::Spanned::new(0..1, "第(?P<n>[一二三])条".to_owned());
+        let Some((origin, text)) = EMBEDDED.first() else {
+            panic!("no shipped pack");
+        };
+        let shipped = source(origin, text);
+        let user = source("mine.toml", text);
+        let deferred = compile_regex(&shipped, &pattern, "pattern ").unwrap();
+        let compiled = compile_regex(&user, &pattern, "pattern ").unwrap();
+        assert!(!deferred.is_compiled() && compiled.is_compiled());
+        // A shipped pack's file edited in place is a user's pack: its bad
+        // pattern is an error at load, located, not a failure mid-run.
+        let edited = source(origin, &format!("{text}\n"));
+        let bad = toml::Spanned::new(0..1, "第(条".to_owned());
+        let Err(e) = compile_regex(&edited, &bad, "pattern ") else {
+            panic!("the edited pack's bad pattern was deferred");
+        };
+        assert!(e.to_string().contains("不是有效的正则表达式"), "{e}");
     }
 
     #[test]
