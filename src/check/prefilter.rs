@@ -90,6 +90,109 @@ impl PatternFacts {
             && !hir.properties().look_set().contains_word_unicode())
         .then_some(hir)
     }
+
+    /// What the scanner searches for a pattern served by its `literals`:
+    /// the alternation of the literals, unless one of them is drawn with
+    /// table marks (`|`, `--`): a report's tables, extracted from PDF or
+    /// HTML, hold such marks by the hundred, so the pattern's own context is
+    /// searched with them — the part every match begins with (see
+    /// `necessary_prefix`), when it holds the same literals
+    /// (`[_|｜]\p{Han}` for `\p{Han}[_|｜]\p{Han}{2,8}[_|｜]\p{Han}`). Only
+    /// then: context costs the lazy DFA more states, built on first use.
+    fn scanned_for(&self, by_blocks: bool, literals: &[Vec<u8>]) -> Hir {
+        let drawn_with_table_marks = |literal: &Vec<u8>| {
+            std::str::from_utf8(literal).is_ok_and(|l| l.chars().all(|c| TABLE_MARKS.contains(c)))
+        };
+        (self.syntax())
+            .filter(|hir| {
+                literals.iter().any(drawn_with_table_marks)
+                    && by_blocks
+                    && !self.text_anchored
+                    && !hir.properties().look_set().contains_word_unicode()
+            })
+            .and_then(necessary_prefix)
+            .map(without_leading_wide_classes)
+            .filter(|prefix| required_literals(prefix).as_deref() == Some(literals))
+            .unwrap_or_else(|| alternation(literals))
+    }
+}
+
+/// Characters that draw the tables of extracted reports (Markdown, text
+/// art): rows, rules and blanks.
+const TABLE_MARKS: &str = "|｜│┃-－─━+=_";
+
+/// `hir` without the parts it begins with that match almost anywhere (a
+/// wide class, `(?:^|[^0-9])`): such a part keeps a state of the scanner's
+/// DFA alive at almost every byte, multiplying its states. What is left
+/// matches inside whatever `hir` matches.
+fn without_leading_wide_classes(hir: Hir) -> Hir {
+    /// Whether a part matches a wide class's character, or nothing.
+    fn unselective(part: &Hir) -> bool {
+        match part.kind() {
+            HirKind::Class(c) => class_literals(c).is_none(),
+            HirKind::Look(_) => true,
+            HirKind::Capture(c) => unselective(&c.sub),
+            HirKind::Alternation(branches) => branches.iter().all(unselective),
+            _ => false,
+        }
+    }
+    let is_wide = |part: &Hir| !matches!(part.kind(), HirKind::Look(_)) && unselective(part);
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            let leading = parts.iter().take_while(|part| unselective(part)).count();
+            if parts[..leading].iter().any(is_wide) {
+                Hir::concat(parts[leading..].to_vec())
+            } else {
+                hir
+            }
+        }
+        HirKind::Alternation(branches) => Hir::alternation(
+            branches
+                .iter()
+                .cloned()
+                .map(without_leading_wide_classes)
+                .collect(),
+        ),
+        HirKind::Capture(c) => without_leading_wide_classes((*c.sub).clone()),
+        _ => hir,
+    }
+}
+
+/// A pattern that matches at the start of every match of `hir`: `hir` cut
+/// before its first part that repeats a wide class, that part's class kept
+/// once when the repetition needs one (`\p{Han}[_|｜]\p{Han}{2,8}…` →
+/// `\p{Han}[_|｜]\p{Han}`). Its matches end inside the match they begin,
+/// so in the same block. `None` when nothing is left (a branch that may
+/// begin with the wide part).
+fn necessary_prefix(hir: &Hir) -> Option<Hir> {
+    if !repeats_a_wide_class(hir) {
+        return Some(hir.clone());
+    }
+    match hir.kind() {
+        HirKind::Repetition(r) if r.min == 0 => None,
+        HirKind::Repetition(r) => necessary_prefix(&r.sub),
+        HirKind::Capture(c) => necessary_prefix(&c.sub),
+        HirKind::Concat(parts) => {
+            let mut kept = Vec::new();
+            for part in parts {
+                if !repeats_a_wide_class(part) {
+                    kept.push(part.clone());
+                    continue;
+                }
+                kept.extend(necessary_prefix(part));
+                break;
+            }
+            (!kept.is_empty()).then(|| Hir::concat(kept))
+        }
+        HirKind::Alternation(branches) => branches
+            .iter()
+            .map(necessary_prefix)
+            .collect::<Option<Vec<Hir>>>()
+            .map(Hir::alternation),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {
+            Some(hir.clone())
+        }
+    }
 }
 
 /// Whether a pattern asserts the start or end of the whole text (`\A`, `\z`).
@@ -316,7 +419,7 @@ impl Prefilter {
                 ) {
                     (Some(hir), _) => Served::Scanned(Cow::Borrowed(hir)),
                     (None, Some(literals)) if literals_scanned => {
-                        Served::Scanned(Cow::Owned(alternation(literals)))
+                        Served::Scanned(Cow::Owned(p.facts.scanned_for(p.by_blocks, literals)))
                     }
                     (None, Some(literals)) => Served::Literals(literals),
                     (None, None) => Served::Unknown,
@@ -531,7 +634,12 @@ fn class_literals(class: &Class) -> Option<Vec<Vec<u8>>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_SCANNED_LITERAL_PATTERNS, required_literals};
+    use regex_syntax::hir::Hir;
+
+    use super::{
+        MAX_SCANNED_LITERAL_PATTERNS, necessary_prefix, required_literals,
+        without_leading_wide_classes,
+    };
     use crate::check::{CheckOptions, Kind, check};
     use crate::pack::{Applied, PackSet, PackSource};
     use crate::report::Report;
@@ -671,6 +779,56 @@ mod tests {
         let possible = set.prefilter.scan("甲〔7〕乙\n");
         assert_eq!(possible.hits("t/r7"), Some(&[3][..]));
         assert!(!possible.may_match("t/r8"));
+    }
+
+    fn syntax(pattern: &str) -> Hir {
+        match regex_syntax::parse(pattern) {
+            Ok(hir) => hir,
+            Err(e) => panic!("{pattern}: {e}"),
+        }
+    }
+
+    /// The part every match begins with: cut before the first repeated wide
+    /// class, which is kept once when it must occur; `None` when a branch
+    /// may begin with it.
+    #[test]
+    fn the_part_every_match_begins_with() {
+        let prefix = |pattern: &str| necessary_prefix(&syntax(pattern));
+        assert_eq!(
+            prefix(r"\p{Han}[_|｜]\p{Han}{2,8}[_|｜]\p{Han}"),
+            Some(syntax(r"\p{Han}[_|｜]\p{Han}"))
+        );
+        assert_eq!(prefix("《[^》]*》"), Some(syntax("《")));
+        assert_eq!(prefix("(?P<m>-{2,})x"), Some(syntax("(?P<m>-{2,})x")));
+        assert_eq!(prefix("a|[^x]*b"), None);
+        assert_eq!(prefix("a[^x]{1,3}|c"), Some(syntax("a[^x]|c")));
+        // Without the wide part it begins with, what is left matches inside.
+        let inner = |pattern: &str| without_leading_wide_classes(syntax(pattern));
+        assert_eq!(inner(r"\p{Han}[_|｜]\p{Han}"), syntax(r"[_|｜]\p{Han}"));
+        assert_eq!(
+            inner(r"(?m:^|[^0-9])(?P<m>62[0-9]{3})"),
+            syntax("(?P<m>62[0-9]{3})")
+        );
+        assert_eq!(inner("(?m)^a"), syntax("(?m)^a"));
+    }
+
+    /// Literals drawn with table marks (`-`, `|`) are searched in their
+    /// pattern's context, so a Markdown table's rules and bars are not
+    /// places where the pattern may match; other literals are searched
+    /// alone.
+    #[test]
+    fn table_marks_are_searched_in_their_context() {
+        let packs = pack_set(
+            "[[rule]]\nid = \"dash\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\npattern = '\\p{Han}(?P<m>-{2,})\\p{Han}'\n\n\
+             [[rule]]\nid = \"bracket\"\nkind = \"pattern\"\nseverity = \"warning\"\nmessage = \"m\"\npattern = '\\p{Han}〔[0-9]{4}〕'\n",
+        );
+        let set = packs.rule_set(&applied("t"));
+        let text = "| 项目 | 数量 |\n|---|---|\n甲--乙〔二〕\n";
+        let possible = set.prefilter.scan(text);
+        // `甲--乙` is at 30..38: `--乙` ends there, its last byte 37.
+        assert_eq!(possible.hits("t/dash"), Some(&[37][..]));
+        // `〔` alone, where it is (38..41), although `〔二〕` does not match.
+        assert_eq!(possible.hits("t/bracket"), Some(&[40][..]));
     }
 
     /// A pattern that may match the empty string names the end of each

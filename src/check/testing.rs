@@ -54,6 +54,8 @@ pub fn shipped_texts(packs: &PackSet) -> Vec<String> {
     for dir in [
         root.join("examples/reports"),
         root.join("../shared/corpus/seeds"),
+        // Reports whose tables went through PDF, OCR, HTML and Markdown.
+        root.join("../shared/corpus/peer"),
     ] {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             texts.extend(std::fs::read_to_string(entry.path()).ok());
