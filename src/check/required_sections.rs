@@ -8,12 +8,10 @@
 //! numbered level below 篇/部分), so a sub-heading that happens to mention
 //! 收费 does not stand in for the section.
 
-use crate::pack::PackRegex;
-
 use super::{Context, Sink, severity};
 use crate::diagnostic::{Applicability, Edit, Fix, Related, Severity};
 use crate::pack::schema::RuleSpec;
-use crate::pack::{PackError, PackSource};
+use crate::pack::{PackError, PackRegex, PackSource};
 use crate::report::{BlockKind, Heading, MarkerKind};
 use crate::text::{number_like, to_chinese_number};
 

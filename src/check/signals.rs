@@ -11,13 +11,11 @@
 
 use std::ops::Range;
 
-use crate::pack::PackRegex;
-
 use super::pattern::in_rule_scope;
 use super::prefilter::PatternFacts;
 use super::{Context, Sink};
 use crate::pack::schema::{RuleSpec, Scope};
-use crate::pack::{PackError, PackSource};
+use crate::pack::{PackError, PackRegex, PackSource};
 use crate::report::{Block, BlockKind};
 
 #[derive(Clone, Debug)]
