@@ -719,10 +719,8 @@ impl LiveCheck {
         for (i, rule) in self.by_block_rules() {
             match &rule.kind {
                 Kind::Pattern(p) => {
-                    for b in p.candidate_blocks(&cx, cx.literal_hits(&rule.info.id)) {
-                        if let Some(m) = p.block_matches(&self.text, &report.blocks[b]) {
-                            parts[i].push((b, Part::Matches(m)));
-                        }
+                    for (b, m) in p.matches_by_block(&cx, cx.literal_hits(&rule.info.id)) {
+                        parts[i].push((b, Part::Matches(m)));
                     }
                 }
                 Kind::Signals(s) => {

@@ -229,11 +229,7 @@ impl Pattern {
             self.report_matches(cx, sink, found);
             return;
         }
-        let parts: Vec<(usize, Vec<Match>)> = self
-            .candidate_blocks(cx, cx.literal_hits(sink.rule_id()))
-            .into_iter()
-            .filter_map(|b| Some((b, self.block_matches(cx.text, &cx.report.blocks[b])?)))
-            .collect();
+        let parts = self.matches_by_block(cx, cx.literal_hits(sink.rule_id()));
         let heads = self.section.as_ref().map(|re| section_heads(cx, re));
         self.finish(
             cx,
@@ -259,6 +255,74 @@ impl Pattern {
         let mut found = Vec::new();
         self.search(text.get(block.range.clone())?, 0, &mut found);
         (!found.is_empty()).then_some(found)
+    }
+
+    /// The matches of every block holding any, in document order, as
+    /// `block_matches` finds them. `hits`: see `candidate_blocks`.
+    pub(super) fn matches_by_block(
+        &self,
+        cx: &Context,
+        hits: Option<&[usize]>,
+    ) -> Vec<(usize, Vec<Match>)> {
+        let blocks = match self.candidate_blocks(cx, hits) {
+            Candidates::Blocks(blocks) => blocks,
+            Candidates::WholeText => match self.whole_text_matches(cx) {
+                Ok(parts) => return parts,
+                Err(spanned) => spanned,
+            },
+        };
+        (blocks.into_iter())
+            .filter_map(|b| Some((b, self.block_matches(cx.text, &cx.report.blocks[b])?)))
+            .collect()
+    }
+
+    /// The blocks' matches from one search of the whole text, when each of
+    /// its matches lies inside a block: a block searched on its own then
+    /// finds exactly the matches inside it. (Its matches are matches of the
+    /// whole text, since `^`/`$`/`\b` see a line break at a block's edges;
+    /// and where the whole text's leftmost-first match inside the block is
+    /// the block's, both searches go on from its end alike.) `Err` with the
+    /// blocks the matches touch when one crosses a block's edge (it holds a
+    /// line break): those blocks are searched one by one.
+    fn whole_text_matches(&self, cx: &Context) -> Result<Vec<(usize, Vec<Match>)>, Vec<usize>> {
+        let report = cx.report;
+        let mut touched: Vec<usize> = Vec::new();
+        let mut inside: Vec<(usize, Captures)> = Vec::new();
+        let mut crossing = false;
+        for caps in self.matcher.captures_iter(cx.text) {
+            let Some(whole) = caps.get(0) else { continue };
+            let Some(spanned) = report.blocks_over(whole.range()) else {
+                continue;
+            };
+            let (first, last) = spanned.into_inner();
+            let from = touched.last().map_or(first, |&l| first.max(l + 1));
+            touched.extend(from..=last);
+            let block = &report.blocks[first].range;
+            crossing |= whole.start() < block.start || whole.end() > block.end;
+            if !crossing {
+                inside.push((first, caps));
+            }
+        }
+        if crossing {
+            return Err(touched);
+        }
+        let mut parts: Vec<(usize, Vec<Match>)> = Vec::new();
+        let mut excluded = None;
+        for (b, caps) in &inside {
+            let block = &report.blocks[*b].range;
+            if parts.last().is_none_or(|(last, _)| last != b) {
+                parts.push((*b, Vec::new()));
+                excluded = None;
+            }
+            let haystack = cx.text.get(block.clone()).unwrap_or("");
+            if let Some(m) = self.accept(caps, haystack, block.start, &mut excluded)
+                && let Some((_, found)) = parts.last_mut()
+            {
+                found.push(m);
+            }
+        }
+        parts.retain(|(_, found)| !found.is_empty());
+        Ok(parts)
     }
 
     /// The findings from the matches of each block (in document order),
@@ -293,17 +357,15 @@ impl Pattern {
         self.report_matches(cx, sink, found);
     }
 
-    /// The blocks that can hold a match, found by one search over the whole
-    /// text (far cheaper than a search per block): a block searched on its
-    /// own matches only where the whole text has a match overlapping it,
-    /// because `^`/`$` see a line break on both sides of a block (CRLF mode)
-    /// and a block's neighbours are line breaks. Only a pattern using `\A`
-    /// or `\z` must search every block.
+    /// Where to look for the matches: the whole text at once (far cheaper
+    /// than a search per block), unless the pattern uses `\A` or `\z` (then
+    /// every block), or the rule's scope is headings or tables, or the
+    /// prefilter narrows the search to a few blocks.
     ///
     /// With `hits`, offsets such that a block holding a match holds one
     /// (where its literals occur or its matches end, see `Prefilter`), the
-    /// blocks holding one are the candidates: no search.
-    pub(super) fn candidate_blocks(&self, cx: &Context, hits: Option<&[usize]>) -> Vec<usize> {
+    /// blocks holding one are the candidates.
+    fn candidate_blocks(&self, cx: &Context, hits: Option<&[usize]>) -> Candidates {
         let report = cx.report;
         // Headings and tables are a small part of a report: their blocks,
         // searched one by one, are less text than the whole. (Only scopes a
@@ -317,31 +379,21 @@ impl Pattern {
             out.dedup();
             if narrow {
                 out.retain(in_scope);
-                return out;
+                return Candidates::Blocks(out);
             }
             // Where the literals are common (`年`, `。`), one search of the
             // text costs less than searching most blocks one by one.
             if out.len() * 4 <= report.blocks.len() {
-                return out;
+                return Candidates::Blocks(out);
             }
         }
         if narrow {
-            return (0..report.blocks.len()).filter(in_scope).collect();
+            return Candidates::Blocks((0..report.blocks.len()).filter(in_scope).collect());
         }
         if self.facts.text_anchored() {
-            return (0..report.blocks.len()).collect();
+            return Candidates::Blocks((0..report.blocks.len()).collect());
         }
-        let mut out: Vec<usize> = Vec::new();
-        for spanned in self
-            .matcher
-            .find_iter(cx.text)
-            .filter_map(|m| report.blocks_over(m.range()))
-        {
-            let (first, last) = spanned.into_inner();
-            let from = out.last().map_or(first, |&l| first.max(l + 1));
-            out.extend(from..=last);
-        }
-        out
+        Candidates::WholeText
     }
 
     fn report_matches(&self, cx: &Context, sink: &mut Sink, found: Vec<Match>) {
@@ -358,21 +410,46 @@ impl Pattern {
 
     /// Searches `haystack` on its own; offsets are shifted by `base`.
     fn search(&self, haystack: &str, base: usize, found: &mut Vec<Match>) {
-        let mut excluded: Option<Vec<Range<usize>>> = None;
+        let mut excluded = None;
         for caps in self.matcher.captures_iter(haystack) {
-            let Some(whole) = caps.get(0) else { continue };
-            let flagged = self.flagged(&caps).unwrap_or(whole);
-            if flagged.is_empty() {
-                continue;
+            if let Some(Match { range, replacement }) =
+                self.accept(&caps, haystack, 0, &mut excluded)
+            {
+                found.push(Match {
+                    range: base + range.start..base + range.end,
+                    replacement,
+                });
             }
-            if self.exclude.is_some() {
-                let spans = excluded.get_or_insert_with(|| self.exclusions(haystack, 0));
-                if overlaps(spans, flagged.range()) {
-                    continue;
-                }
-            }
-            found.push(self.to_match(&caps, flagged, base));
         }
+    }
+
+    /// What one match of the pattern is for the rule, with offsets relative
+    /// to `haystack`, which starts at `at` of the text `caps` is from: its
+    /// flagged part, with its replacement when the rule has a fix; `None`
+    /// when that part is empty or overlaps the rule's `exclude` matches in
+    /// `haystack` (found on first need into `excluded`).
+    fn accept(
+        &self,
+        caps: &Captures,
+        haystack: &str,
+        at: usize,
+        excluded: &mut Option<Vec<Range<usize>>>,
+    ) -> Option<Match> {
+        let flagged = self.flagged(caps).or_else(|| caps.get(0))?;
+        if flagged.is_empty() {
+            return None;
+        }
+        let range = flagged.start() - at..flagged.end() - at;
+        if self.exclude.is_some() {
+            let spans = excluded.get_or_insert_with(|| self.exclusions(haystack));
+            if overlaps(spans, range.clone()) {
+                return None;
+            }
+        }
+        Some(Match {
+            range,
+            replacement: (self.fix.as_ref()).map(|r| r.replacement(caps, flagged.as_str())),
+        })
     }
 
     /// The part of a match to flag: the first `m`, `m2`… group that took
@@ -387,27 +464,12 @@ impl Pattern {
             .is_none_or(|v| super::validate::accepts(v, flagged, cx.year))
     }
 
-    /// Where the rule's `exclude` pattern matches in `haystack` (offsets
-    /// shifted by `base`): matches overlapping them are not findings.
-    fn exclusions(&self, haystack: &str, base: usize) -> Vec<Range<usize>> {
+    /// Where the rule's `exclude` pattern matches in `haystack`: matches
+    /// overlapping them are not findings.
+    fn exclusions(&self, haystack: &str) -> Vec<Range<usize>> {
         self.exclude.as_ref().map_or_else(Vec::new, |exclude| {
-            exclude
-                .find_iter(haystack)
-                .map(|m| base + m.start()..base + m.end())
-                .collect()
+            exclude.find_iter(haystack).map(|m| m.range()).collect()
         })
-    }
-
-    /// A match of the flagged part (offsets shifted by `base`), with its
-    /// replacement when the rule has a fix.
-    fn to_match(&self, caps: &Captures, flagged: regex::Match, base: usize) -> Match {
-        Match {
-            range: base + flagged.start()..base + flagged.end(),
-            replacement: self
-                .fix
-                .as_ref()
-                .map(|r| r.replacement(caps, flagged.as_str())),
-        }
     }
 
     /// The message and fix of one match.
@@ -483,6 +545,14 @@ impl Pattern {
         });
         sink.report(range, message, related, fix);
     }
+}
+
+/// Where the matches of a pattern rule are looked for.
+enum Candidates {
+    /// These blocks, each on its own.
+    Blocks(Vec<usize>),
+    /// The whole text, at once (see `Pattern::whole_text_matches`).
+    WholeText,
 }
 
 /// A match before it becomes a finding: messages and fixes are made only for
@@ -816,5 +886,107 @@ translate = { "," = "，", ":" = "：", "(" = "（", ")" = "）" }
         let flagged: Vec<&str> = found.iter().map(|d| &text[d.range.clone()]).collect();
         assert_eq!(flagged, ["(朝政办发)", ","]);
         assert_eq!(found[0].message, "半角“(朝政办发)”应为“（朝政办发）”");
+    }
+
+    /// The pack set of one rule.
+    fn one_rule(rule: &str) -> crate::pack::PackSet {
+        let pack = format!(
+            "[pack]\nid = \"t\"\nname = \"测试\"\nlevel = \"custom\"\nversion = \"0\"\n\n[[rule]]\n{rule}"
+        );
+        let packs = crate::pack::PackSet::new(&[crate::pack::PackSource {
+            origin: "t.toml".to_owned(),
+            text: pack,
+        }]);
+        match packs {
+            Ok(packs) => packs,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn pattern_of(rule: &crate::check::CompiledRule) -> &super::Pattern {
+        match &rule.kind {
+            crate::check::Kind::Pattern(p) => p,
+            _ => panic!("not a pattern rule"),
+        }
+    }
+
+    /// Each block's matches, from a search of each block on its own.
+    fn searched_block_by_block(
+        p: &super::Pattern,
+        text: &str,
+        report: &crate::report::Report,
+    ) -> Vec<(usize, Vec<super::Match>)> {
+        (report.blocks.iter().enumerate())
+            .filter_map(|(b, block)| Some((b, p.block_matches(text, block)?)))
+            .collect()
+    }
+
+    #[test]
+    fn one_search_of_the_text_finds_each_blocks_matches() {
+        let packs = crate::pack::PackSet::embedded();
+        let texts = crate::check::testing::shipped_texts(&packs);
+        let (mut whole, mut crossing) = (0, 0);
+        for text in &texts {
+            let report = crate::report::Report::parse(text);
+            let cx = crate::check::Context::new(text, &report, None, None);
+            for rule in packs.all_rules() {
+                let crate::check::Kind::Pattern(p) = &rule.kind else {
+                    continue;
+                };
+                if !p.by_blocks() || p.facts().text_anchored() {
+                    continue;
+                }
+                match p.whole_text_matches(&cx) {
+                    Ok(parts) => {
+                        whole += usize::from(!parts.is_empty());
+                        assert_eq!(
+                            parts,
+                            searched_block_by_block(p, text, &report),
+                            "{}",
+                            rule.info.id
+                        );
+                    }
+                    Err(_) => crossing += 1,
+                }
+            }
+        }
+        assert!(
+            whole > 100,
+            "only {whole} texts' matches taken from the whole text"
+        );
+        // A shipped pattern may match across a line break (`\s`).
+        assert!(crossing > 0);
+    }
+
+    #[test]
+    fn a_match_across_blocks_sends_the_search_block_by_block() {
+        let rule = r#"
+id = "across"
+kind = "pattern"
+severity = "warning"
+message = "“{match}”"
+pattern = '甲[^\n]*|乙\s+丙'
+"#;
+        let packs = one_rule(rule);
+        let Some(compiled) = packs.all_rules().next() else {
+            panic!("no rule")
+        };
+        let p = pattern_of(compiled);
+        // `甲[^\n]*` takes the `\r` of a CRLF line end in the whole text,
+        // past its block's end; `乙\s+丙` runs over a blank line.
+        for text in ["甲一\r\n\r\n乙 丙\r\n", "乙\n\n丙 乙 丙\n"] {
+            let report = crate::report::Report::parse(text);
+            let cx = crate::check::Context::new(text, &report, None, None);
+            assert!(p.whole_text_matches(&cx).is_err(), "{text:?}");
+            assert_eq!(
+                p.matches_by_block(&cx, None),
+                searched_block_by_block(p, text, &report)
+            );
+        }
+        let text = "甲一\r\n\r\n乙\n\n丙 乙 丙\r\n";
+        let flagged: Vec<&str> = (check_rule(rule, text).iter())
+            .map(|d| &text[d.range.clone()])
+            .collect();
+        assert_eq!(flagged, ["甲一", "乙 丙"]);
     }
 }
