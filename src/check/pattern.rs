@@ -24,7 +24,7 @@ use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
 use crate::pack::schema::{RuleSpec, Scope, Validator};
 use crate::pack::{PackError, PackRegex, PackSource, group_names};
-use crate::report::{Block, BlockKind};
+use crate::report::{Block, BlockKind, Report};
 
 #[derive(Clone, Debug)]
 pub struct Pattern {
@@ -291,12 +291,9 @@ impl Pattern {
         let mut crossing = false;
         for caps in self.matcher.captures_iter(cx.text) {
             let Some(whole) = caps.get(0) else { continue };
-            let Some(spanned) = report.blocks_over(whole.range()) else {
+            let Some(first) = touch(report, &mut touched, whole.range()) else {
                 continue;
             };
-            let (first, last) = spanned.into_inner();
-            let from = touched.last().map_or(first, |&l| first.max(l + 1));
-            touched.extend(from..=last);
             let block = &report.blocks[first].range;
             crossing |= whole.start() < block.start || whole.end() > block.end;
             if !crossing {
@@ -545,6 +542,27 @@ impl Pattern {
         });
         sink.report(range, message, related, fix);
     }
+}
+
+/// The blocks the whole text's matches of `re` touch, ascending: each block
+/// where a search of the block on its own can find a match (it is one of the
+/// whole text's, or overlaps one, since a block's neighbours are line breaks
+/// and `^`/`$` are in CRLF mode). Not for a pattern using `\A` or `\z`.
+pub(super) fn blocks_touched(re: &Regex, cx: &Context) -> Vec<usize> {
+    let mut touched = Vec::new();
+    for m in re.find_iter(cx.text) {
+        touch(cx.report, &mut touched, m.range());
+    }
+    touched
+}
+
+/// Adds the blocks `range` touches to `touched` (ascending, without
+/// repeats); the first of them.
+fn touch(report: &Report, touched: &mut Vec<usize>, range: Range<usize>) -> Option<usize> {
+    let (first, last) = report.blocks_over(range)?.into_inner();
+    let from = touched.last().map_or(first, |&l| first.max(l + 1));
+    touched.extend(from..=last);
+    Some(first)
 }
 
 /// Where the matches of a pattern rule are looked for.

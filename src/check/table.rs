@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::prefilter::PatternFacts;
 use super::{Context, Sink};
 use crate::diagnostic::{Related, Severity};
 use crate::pack::schema::{LabelSpec, RuleSpec, TableSpec};
-use crate::pack::{PackError, PackRegex, PackSource, compile_regex};
+use crate::pack::{PackError, PackRegex, PackSource, compile_regex, group_names};
 use crate::report::BlockKind;
 use crate::tables::identity::{self, Relation};
 use crate::tables::{self, Grid, Layout, Line, Value};
@@ -54,6 +55,9 @@ struct Quote {
     row: usize,
     column: usize,
     pattern: PackRegex,
+    /// It uses `\A` or `\z`: every block is searched, not only those the
+    /// whole text's matches touch.
+    text_anchored: bool,
 }
 
 const DEFAULT_QUOTE_MESSAGE: &str =
@@ -377,7 +381,12 @@ impl Table {
             let Value::Number(value) = cell.value else {
                 continue;
             };
-            for block in &cx.report.blocks {
+            let blocks = if quote.text_anchored {
+                (0..cx.report.blocks.len()).collect()
+            } else {
+                super::pattern::blocks_touched(&quote.pattern, cx)
+            };
+            for block in blocks.into_iter().map(|b| &cx.report.blocks[b]) {
                 // Numbered lines often run on into their body text
                 // (`（二）依申请公开情况。…受理申请21件`).
                 if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_)) {
@@ -568,7 +577,8 @@ fn quotes(
                 })?,
             };
             let pattern = compile_regex(src, &q.pattern, "quotes 的 pattern")?;
-            if pattern.group_names().len() > 2 {
+            let facts = PatternFacts::of(&pattern);
+            if facts.syntax().map_or(0, |hir| group_names(hir).len()) > 2 {
                 return Err(PackError::at(
                     src,
                     q.pattern.span().start,
@@ -579,6 +589,7 @@ fn quotes(
                 row,
                 column,
                 pattern,
+                text_anchored: facts.text_anchored(),
             })
         })
         .collect()

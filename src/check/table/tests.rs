@@ -465,6 +465,29 @@ table = { name = "表", rows = [{ key = "甲" }], columns = [{ key = "男" }, { 
 }
 
 #[test]
+fn quotes_are_searched_in_each_paragraph_on_its_own() {
+    // `\A` is each block's start, as for pattern rules: the quote is found in
+    // the second paragraph, which a search of the whole text would miss.
+    let rule = r#"
+id = "t"
+kind = "table"
+severity = "warning"
+message = "{identity}：{left} ≠ {right}"
+table = { name = "表", rows = [{ key = "甲" }], columns = [{ key = "男" }, { key = "女" }, { key = "合计" }], identities = ["合计 = 男 + 女"], quotes = [{ row = "甲", column = "合计", pattern = '\A甲共([0-9]+)人' }] }
+"#;
+    let text =
+        "说明如下。\n\n甲共5人，乙共2人。\n\n| 项目 | 男 | 女 | 合计 |\n| 甲 | 1 | 2 | 3 |\n";
+    let found = check_rule_in_year(rule, text, None);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(&text[found[0].range.clone()], "5");
+    // Without the anchor the one search of the text finds it too.
+    let unanchored = rule.replace("\\A", "");
+    let found = check_rule_in_year(&unanchored, text, None);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(&text[found[0].range.clone()], "5");
+}
+
+#[test]
 fn a_misspelt_form_label_is_checked_and_reported() {
     let text = table3(None).replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开");
     let found = findings("cn/table3-2021", &text, 2023);
