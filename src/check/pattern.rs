@@ -24,7 +24,7 @@ use super::{Context, Sink};
 use crate::diagnostic::{Applicability, Edit, Fix, Related};
 use crate::pack::schema::{RuleSpec, Scope, Validator};
 use crate::pack::{PackError, PackRegex, PackSource, group_names};
-use crate::report::{Block, BlockKind, Report};
+use crate::report::{Block, BlockKind};
 
 #[derive(Clone, Debug)]
 pub struct Pattern {
@@ -267,8 +267,8 @@ impl Pattern {
         let blocks = match self.candidate_blocks(cx, hits) {
             Candidates::Blocks(blocks) => blocks,
             Candidates::WholeText => match self.whole_text_matches(cx) {
-                Ok(parts) => return parts,
-                Err(spanned) => spanned,
+                Some(parts) => return parts,
+                None => blocks_touched(&self.matcher, cx),
             },
         };
         (blocks.into_iter())
@@ -281,27 +281,20 @@ impl Pattern {
     /// finds exactly the matches inside it. (Its matches are matches of the
     /// whole text, since `^`/`$`/`\b` see a line break at a block's edges;
     /// and where the whole text's leftmost-first match inside the block is
-    /// the block's, both searches go on from its end alike.) `Err` with the
-    /// blocks the matches touch when one crosses a block's edge (it holds a
-    /// line break): those blocks are searched one by one.
-    fn whole_text_matches(&self, cx: &Context) -> Result<Vec<(usize, Vec<Match>)>, Vec<usize>> {
+    /// the block's, both searches go on from its end alike.) `None` when one
+    /// crosses a block's edge (it holds a line break): then the blocks the
+    /// matches touch are searched one by one (`blocks_touched`).
+    fn whole_text_matches(&self, cx: &Context) -> Option<Vec<(usize, Vec<Match>)>> {
         let report = cx.report;
-        let mut touched: Vec<usize> = Vec::new();
         let mut inside: Vec<(usize, Captures)> = Vec::new();
-        let mut crossing = false;
         for caps in self.matcher.captures_iter(cx.text) {
             let Some(whole) = caps.get(0) else { continue };
-            let Some(first) = touch(report, &mut touched, whole.range()) else {
-                continue;
-            };
-            let block = &report.blocks[first].range;
-            crossing |= whole.start() < block.start || whole.end() > block.end;
-            if !crossing {
-                inside.push((first, caps));
+            let b = report.block_at(whole.start())?;
+            let block = &report.blocks[b].range;
+            if whole.start() < block.start || whole.end() > block.end {
+                return None;
             }
-        }
-        if crossing {
-            return Err(touched);
+            inside.push((b, caps));
         }
         let mut parts: Vec<(usize, Vec<Match>)> = Vec::new();
         let mut excluded = None;
@@ -319,7 +312,7 @@ impl Pattern {
             }
         }
         parts.retain(|(_, found)| !found.is_empty());
-        Ok(parts)
+        Some(parts)
     }
 
     /// The findings from the matches of each block (in document order),
@@ -549,20 +542,16 @@ impl Pattern {
 /// whole text's, or overlaps one, since a block's neighbours are line breaks
 /// and `^`/`$` are in CRLF mode). Not for a pattern using `\A` or `\z`.
 pub(super) fn blocks_touched(re: &Regex, cx: &Context) -> Vec<usize> {
-    let mut touched = Vec::new();
-    for m in re.find_iter(cx.text) {
-        touch(cx.report, &mut touched, m.range());
+    let mut touched: Vec<usize> = Vec::new();
+    for spanned in re
+        .find_iter(cx.text)
+        .filter_map(|m| cx.report.blocks_over(m.range()))
+    {
+        let (first, last) = spanned.into_inner();
+        let from = touched.last().map_or(first, |&l| first.max(l + 1));
+        touched.extend(from..=last);
     }
     touched
-}
-
-/// Adds the blocks `range` touches to `touched` (ascending, without
-/// repeats); the first of them.
-fn touch(report: &Report, touched: &mut Vec<usize>, range: Range<usize>) -> Option<usize> {
-    let (first, last) = report.blocks_over(range)?.into_inner();
-    let from = touched.last().map_or(first, |&l| first.max(l + 1));
-    touched.extend(from..=last);
-    Some(first)
 }
 
 /// Where the matches of a pattern rule are looked for.
@@ -955,7 +944,7 @@ translate = { "," = "，", ":" = "：", "(" = "（", ")" = "）" }
                     continue;
                 }
                 match p.whole_text_matches(&cx) {
-                    Ok(parts) => {
+                    Some(parts) => {
                         whole += usize::from(!parts.is_empty());
                         assert_eq!(
                             parts,
@@ -964,7 +953,7 @@ translate = { "," = "，", ":" = "：", "(" = "（", ")" = "）" }
                             rule.info.id
                         );
                     }
-                    Err(_) => crossing += 1,
+                    None => crossing += 1,
                 }
             }
         }
@@ -995,7 +984,7 @@ pattern = '甲[^\n]*|乙\s+丙'
         for text in ["甲一\r\n\r\n乙 丙\r\n", "乙\n\n丙 乙 丙\n"] {
             let report = crate::report::Report::parse(text);
             let cx = crate::check::Context::new(text, &report, None, None);
-            assert!(p.whole_text_matches(&cx).is_err(), "{text:?}");
+            assert!(p.whole_text_matches(&cx).is_none(), "{text:?}");
             assert_eq!(
                 p.matches_by_block(&cx, None),
                 searched_block_by_block(p, text, &report)
