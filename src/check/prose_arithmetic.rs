@@ -36,22 +36,18 @@ const DEFAULT_COUNT_MESSAGE: &str = "正文说“{stated}”，其后的下级�
 
 const UNITS: &str = "条|件|项|人次|万元|元|个|次|篇|家|人|场|期";
 
-/// A total: `共…86条`, `总数为3836条`, `298条`; it is one when a `其中` list
-/// follows.
-static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?:(?:共计|共|合计|总计|总数为|总数|经费为)[^。；;！？0-9]{{0,30}}?)?(\d[\d,，]*(?:\.\d+)?)\s*(余|多)?\s*({UNITS})"
-    ))
-    .unwrap_or_else(|e| panic!("built-in pattern: {e}"))
-});
-
 /// What may stand between a total and its `其中`.
 static LIST_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[^。；;！？]{0,20}?[，,。；;：:（(]?\s*其中\s*[，,：:]?")
         .unwrap_or_else(|e| panic!("built-in pattern: {e}"))
 });
 
-static PART: LazyLock<Regex> = LazyLock::new(|| {
+/// A figure with its unit: `86条`, `3,836 件`, `12.5万元`, `300余人次`. A
+/// total is one that a `其中` list follows (`共公开86条，其中…`); the words
+/// before it (`共`, `总数为`) need not be matched, as a figure is one
+/// whatever precedes it, and the words that make it inexact are read from
+/// its clause.
+static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(\d[\d,，]*(?:\.\d+)?)\s*(余|多)?\s*({UNITS})"))
         .unwrap_or_else(|e| panic!("built-in pattern: {e}"))
 });
@@ -265,7 +261,7 @@ pub(super) fn block_claims(text: &str, block: &Block) -> Option<BlockClaims> {
 /// or whose stated shares are wrong.
 fn sum_mismatches(text: &str) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    for total in TOTAL.captures_iter(text) {
+    for total in FIGURE.captures_iter(text) {
         let (Some(whole), Some(figure), Some(unit)) = (total.get(0), total.get(1), total.get(3))
         else {
             continue;
@@ -307,7 +303,7 @@ fn sum_mismatches(text: &str) -> Vec<Mismatch> {
         if PARTIAL.iter().any(|w| flat.contains(w)) || flat.contains("其中") {
             continue;
         }
-        let parts: Vec<_> = PART
+        let parts: Vec<_> = FIGURE
             .captures_iter(list)
             .filter(|c| c.get(3).is_some_and(|u| u.as_str() == unit.as_str()))
             .collect();

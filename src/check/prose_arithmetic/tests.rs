@@ -78,3 +78,33 @@ fn announced_counts_match_the_sub_sections() {
     let prose = "一、概述\n主要开展了以下3方面工作：一是健全机构，二是完善制度，三是加强培训。\n二、主动公开情况\n正文。\n";
     assert!(messages(prose).is_empty());
 }
+
+proptest::proptest! {
+    /// A total's figure is read with `FIGURE` alone: the pattern it replaced
+    /// also matched the words before a total (`共计`, `总数为`, up to 30
+    /// characters without a digit or a sentence's end), and finds the same
+    /// figures, in the same order, ending at the same places.
+    #[test]
+    fn a_figure_is_found_whatever_words_lead_to_it(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "共", "共计", "合计", "总数为", "经费为", "公开", "其中", "条", "件", "人次", "万元",
+            "余", "多", "1", "23", "4,5", "６", "７８", ".", "5.5", " ", "，", "。", "；", "！", "x",
+            "年", "申请", "\n",
+        ]), 0..24)
+    ) {
+        let with_lead_words = regex::Regex::new(&format!(
+            r"(?:(?:共计|共|合计|总计|总数为|总数|经费为)[^。；;！？0-9]{{0,30}}?)?(\d[\d,，]*(?:\.\d+)?)\s*(余|多)?\s*({})",
+            super::UNITS
+        )).unwrap();
+        let text = pieces.concat();
+        let read = |re: &regex::Regex| -> Vec<_> {
+            re.captures_iter(&text)
+                .map(|c| {
+                    let at = |i| c.get(i).map(|m| m.range());
+                    (at(1), at(2), at(3), c.get(0).map(|m| m.end()))
+                })
+                .collect()
+        };
+        proptest::prop_assert_eq!(read(&with_lead_words), read(&super::FIGURE));
+    }
+}
