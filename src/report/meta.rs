@@ -350,8 +350,9 @@ fn issued_by(s: &str) -> Vec<Range<usize>> {
         from = start;
         for (count, (i, c)) in s[start..].char_indices().enumerate() {
             let at = start + i;
-            let verb = VERBS.iter().find(|v| s[at..].starts_with(**v));
-            if let Some(verb) = verb.filter(|_| NAME_CHARS.contains(&count)) {
+            if NAME_CHARS.contains(&count)
+                && let Some(verb) = VERBS.iter().find(|v| s[at..].starts_with(**v))
+            {
                 names.push(start..at);
                 from = at + verb.len();
                 break;
