@@ -22,6 +22,10 @@
 //! `XXGK_CORPUS_SECONDS=3` checks the corpus for 3 CPU seconds of one thread
 //! and prints its throughput as one JSON line (`scripts/peers.sh`).
 //!
+//! `XXGK_CORPUS_TURNS=1` checks the corpus once for each line read on stdin
+//! and prints the CPU seconds of each pass (`scripts/peers.sh`, interleaved
+//! turns).
+//!
 //! `XXGK_CORPUS_PASS=1` checks the corpus once to warm up, then once more in
 //! `measured_pass`: run under `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect='check::measured_pass*'`, the instructions of that pass
@@ -496,6 +500,31 @@ fn corpus_throughput(seconds: f64) {
     println!("{line}");
 }
 
+/// `XXGK_CORPUS_TURNS=1`: for each line read on stdin, checks the corpus
+/// once on this thread and prints the CPU seconds it took, so that
+/// `scripts/peers.sh` can alternate xxgk's library with a peer in short turns
+/// (a VM's speed drifts less over a second than over the quarter of a minute
+/// between two tools' 3-second turns). The first pass pays the patterns'
+/// compilation and the lazy DFAs' first states, as in `XXGK_CORPUS_SECONDS`.
+fn corpus_turns() {
+    use std::io::{BufRead, Write};
+    let packs = PackSet::embedded();
+    let texts: Vec<String> = corpus().into_iter().map(|(_, text)| text).collect();
+    if texts.is_empty() {
+        eprintln!("XXGK_CORPUS_TURNS: no corpus at ../shared/corpus");
+        std::process::exit(2);
+    }
+    let mut out = std::io::stdout().lock();
+    for _ in std::io::stdin().lock().lines().map_while(Result::ok) {
+        let start = thread_cpu_time();
+        measured_pass(&packs, &texts);
+        let used = (thread_cpu_time() - start).as_secs_f64();
+        if writeln!(out, "{used}").and_then(|()| out.flush()).is_err() {
+            return;
+        }
+    }
+}
+
 /// One check of every corpus text with all default packs.
 fn measured_pass(packs: &PackSet, texts: &[String]) {
     let options = CheckOptions::default();
@@ -547,6 +576,10 @@ fn main() {
                 std::process::exit(2);
             }
         }
+        return;
+    }
+    if std::env::var_os("XXGK_CORPUS_TURNS").is_some() {
+        corpus_turns();
         return;
     }
     if std::env::var_os("XXGK_CORPUS_PASS").is_some() {
