@@ -172,7 +172,10 @@ xxgk = subprocess.Popen(["cargo", "bench", "-q", "--locked", "--bench", "check"]
 def xxgk_pass():
     xxgk.stdin.write("pass\n")
     xxgk.stdin.flush()
-    return float(xxgk.stdout.readline())
+    line = xxgk.stdout.readline()
+    if not line:
+        sys.exit(f"peers.sh: the bench binary stopped (XXGK_CORPUS_TURNS), exit {xxgk.wait()}")
+    return float(line)
 for mode, suffix in (("text", "report.txt"), ("markdown", "report.md")):
     errors, ac_bytes, ac_seconds, xx_bytes, xx_seconds = {}, 0, 0.0, 0, 0.0
     while ac_seconds < seconds:
@@ -220,6 +223,8 @@ turns = [r for r in lines if "interleaved" in r]
 rate = lambda r: r["bytes"] / r["seconds"] / 1e6
 def spread(values, fmt):
     values = sorted(values)
+    if not values:
+        return ""
     if len(values) == 1:
         return fmt(values[0])
     return f"{fmt(statistics.median(values))} ({fmt(values[0])}–{fmt(values[-1])})"
@@ -258,5 +263,6 @@ for name in dict.fromkeys(r["interleaved"] for r in turns):
     stopped = "; ".join(f"{os.path.basename(f)}: {m}" for f, m in errors.items()) or "none"
     print(f"| {name} | {spread([r['xxgk'] for r in own], lambda v: f'{v:.2f}')} "
           f"| {spread([r['peer'] for r in own], lambda v: f'{v:.2f}')} "
-          f"| {spread([r['xxgk'] / r['peer'] for r in own], lambda v: f'{v:.1f}×')} | {stopped} |")
+          f"| {spread([r['xxgk'] / r['peer'] for r in own if r['peer']], lambda v: f'{v:.1f}×') or '—'} "
+          f"| {stopped} |")
 PY
