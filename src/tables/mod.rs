@@ -55,8 +55,10 @@ pub struct Layout {
     /// Empty for a table with one value column (label | unit | value).
     pub columns: Vec<Line>,
     /// Finds the longer declared labels in a table's raw text: a table with
-    /// none of them is not this one, and is not split into cells.
-    finder: Option<aho_corasick::AhoCorasick>,
+    /// none of them is not this one, and is not split into cells. Built on
+    /// the first table a report has (most processes' reports have none or
+    /// few; six layouts' automata are a tenth of an empty report's check).
+    finder: OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// Each name → the lines it names (rows as `i`, columns as `rows + i`),
     /// ascending: labels are looked up, not compared with every name.
     by_name: HashMap<String, Vec<usize>>,
@@ -70,25 +72,6 @@ const DISTINCTIVE_CHARS: usize = 4;
 
 impl Layout {
     pub fn new(name: String, rows: Vec<Line>, columns: Vec<Line>) -> Layout {
-        let mut names: Vec<String> = rows
-            .iter()
-            .chain(&columns)
-            .flat_map(|l| &l.names)
-            .filter(|n| n.chars().count() >= DISTINCTIVE_CHARS)
-            .cloned()
-            .collect();
-        names.sort();
-        names.dedup();
-        let finder = (!names.is_empty())
-            .then(|| {
-                // An NFA: a DFA over these labels costs more to build than the
-                // few table texts of a report take to search.
-                aho_corasick::AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(&names)
-                    .ok()
-            })
-            .flatten();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, line) in rows.iter().chain(&columns).enumerate() {
             for n in &line.names {
@@ -106,7 +89,7 @@ impl Layout {
             name,
             rows,
             columns,
-            finder,
+            finder: OnceLock::new(),
             by_name,
             long_names,
         }
@@ -114,7 +97,25 @@ impl Layout {
 
     /// Whether a table's raw text may belong to this layout.
     fn may_hold(&self, raw: &str) -> bool {
-        self.finder.as_ref().is_none_or(|f| f.is_match(raw))
+        let finder = self.finder.get_or_init(|| {
+            let mut names: Vec<&String> = (self.rows.iter().chain(&self.columns))
+                .flat_map(|l| &l.names)
+                .filter(|n| n.chars().count() >= DISTINCTIVE_CHARS)
+                .collect();
+            names.sort();
+            names.dedup();
+            // An NFA: a DFA over these labels costs more to build than the
+            // few table texts of a report take to search.
+            (!names.is_empty())
+                .then(|| {
+                    aho_corasick::AhoCorasick::builder()
+                        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                        .build(&names)
+                        .ok()
+                })
+                .flatten()
+        });
+        finder.as_ref().is_none_or(|f| f.is_match(raw))
     }
 
     pub fn row(&self, key: &str) -> Option<usize> {
