@@ -473,12 +473,8 @@ fn rule_profile() {
 /// `scripts/peers.sh` does for the peers, which are timed the same way.
 fn corpus_throughput(seconds: f64) {
     let packs = PackSet::embedded();
-    let texts: Vec<String> = corpus().into_iter().map(|(_, text)| text).collect();
+    let texts = corpus_texts("XXGK_CORPUS_SECONDS");
     let size: usize = texts.iter().map(String::len).sum();
-    if size == 0 {
-        eprintln!("XXGK_CORPUS_SECONDS: no corpus at ../shared/corpus");
-        std::process::exit(2);
-    }
     let (start, mut bytes) = (thread_cpu_time().as_secs_f64(), 0);
     let elapsed = loop {
         measured_pass(&packs, &texts);
@@ -509,11 +505,7 @@ fn corpus_throughput(seconds: f64) {
 fn corpus_turns() {
     use std::io::{BufRead, Write};
     let packs = PackSet::embedded();
-    let texts: Vec<String> = corpus().into_iter().map(|(_, text)| text).collect();
-    if texts.is_empty() {
-        eprintln!("XXGK_CORPUS_TURNS: no corpus at ../shared/corpus");
-        std::process::exit(2);
-    }
+    let texts = corpus_texts("XXGK_CORPUS_TURNS");
     let mut out = std::io::stdout().lock();
     for _ in std::io::stdin().lock().lines().map_while(Result::ok) {
         let start = thread_cpu_time();
@@ -523,6 +515,17 @@ fn corpus_turns() {
             return;
         }
     }
+}
+
+/// The corpus texts for the mode `var` turns on; exit 2 when there are none
+/// (`../shared` absent), as a figure of nothing would mislead.
+fn corpus_texts(var: &str) -> Vec<String> {
+    let texts: Vec<String> = corpus().into_iter().map(|(_, text)| text).collect();
+    if texts.iter().all(String::is_empty) {
+        eprintln!("{var}: no corpus at ../shared/corpus");
+        std::process::exit(2);
+    }
+    texts
 }
 
 /// One check of every corpus text with all default packs.
@@ -584,7 +587,7 @@ fn main() {
     }
     if std::env::var_os("XXGK_CORPUS_PASS").is_some() {
         let packs = PackSet::embedded();
-        let texts: Vec<String> = corpus().into_iter().map(|(_, text)| text).collect();
+        let texts = corpus_texts("XXGK_CORPUS_PASS");
         // The warm-up: rule sets built, lazy DFAs filled.
         for text in &texts {
             black_box(check(&packs, text, &CheckOptions::default()).ok());

@@ -46,6 +46,25 @@ if ! [ -d "$work/node_modules/zhlint" ] || ! [ -d "$work/node_modules/@lint-md/c
   (cd "$work" && npm install --no-audit --no-fund --loglevel=error zhlint@0.8.2 @lint-md/cli@2.2.4 >/dev/null)
 fi
 cargo build --release --locked -q
+# One pass of AutoCorrect over the corpus, shared by its two measurements below.
+cat >"$work/autocorrect_pass.py" <<'PY'
+import autocorrect_py as ac
+
+def lint_pass(texts, suffix, errors):
+    """Lints every text not in `errors` once; returns the bytes linted. An input
+    that stops the tool is a result: its message goes into `errors`."""
+    done = 0
+    for name, text in texts:
+        if name in errors:
+            continue
+        try:
+            ac.lint_for(text, suffix)
+        except BaseException as e:
+            errors[name] = str(e).splitlines()[0][:120]
+            continue
+        done += len(text.encode())
+    return done
+PY
 results="$work/results.jsonl"
 : >"$results"
 rm -rf "$work/xxgk-corpus" && mkdir -p "$work/xxgk-corpus"
@@ -56,23 +75,15 @@ done
 # One round: each tool's turn, one JSON line per tool on stdout.
 measure_round() {
 # --- AutoCorrect, in-process -------------------------------------------------
-"$work/venv/bin/python" - "$seconds" "${corpus[@]}" <<'PY'
+PYTHONPATH="$work" "$work/venv/bin/python" - "$seconds" "${corpus[@]}" <<'PY'
 import json, sys, time
-import autocorrect_py as ac
+from autocorrect_pass import lint_pass
 seconds, files = float(sys.argv[1]), sys.argv[2:]
 texts = [(f, open(f, encoding="utf-8").read()) for f in files]
 for mode, suffix in (("text", "report.txt"), ("markdown", "report.md")):
-    errors, done, findings, start = {}, 0, 0, time.process_time()
+    errors, done, start = {}, 0, time.process_time()
     while True:
-        for name, text in texts:
-            if name in errors:
-                continue
-            try:
-                findings += len(ac.lint_for(text, suffix).lines)
-            except BaseException as e:  # a tool stopping on an input is a result
-                errors[name] = str(e).splitlines()[0][:120]
-                continue
-            done += len(text.encode())
+        done += lint_pass(texts, suffix, errors)
         elapsed = time.process_time() - start
         if elapsed >= seconds:
             break
@@ -156,9 +167,9 @@ XXGK_CORPUS_SECONDS="$seconds" cargo bench -q --locked --bench check 2>/dev/null
 # passes, then xxgk's for as long): the machine's drift between the 3-second
 # turns above stays out of this ratio. xxgk runs in `benches/check.rs`
 # (XXGK_CORPUS_TURNS), its first pass counted as above.
-"$work/venv/bin/python" - "$seconds" "${corpus[@]}" <<'PY'
+PYTHONPATH="$work" "$work/venv/bin/python" - "$seconds" "${corpus[@]}" <<'PY'
 import json, os, subprocess, sys, time
-import autocorrect_py as ac
+from autocorrect_pass import lint_pass
 seconds, files = float(sys.argv[1]), sys.argv[2:]
 texts = [(f, open(f, encoding="utf-8").read()) for f in files]
 size = sum(len(text.encode()) for _, text in texts)
@@ -181,15 +192,7 @@ for mode, suffix in (("text", "report.txt"), ("markdown", "report.md")):
     while ac_seconds < seconds:
         start = time.process_time()
         while time.process_time() - start < TURN:
-            for name, text in texts:
-                if name in errors:
-                    continue
-                try:
-                    ac.lint_for(text, suffix)
-                except BaseException as e:
-                    errors[name] = str(e).splitlines()[0][:120]
-                    continue
-                ac_bytes += len(text.encode())
+            ac_bytes += lint_pass(texts, suffix, errors)
         turn = time.process_time() - start
         ac_seconds += turn
         used = 0.0

@@ -439,7 +439,9 @@ fn find_issuer(
     // (b) The preamble: 由……编制, ……根据《中华人民共和国政府信息公开条例》.
     if let Some(span) = preamble_span(text, blocks, preamble) {
         let s = text.get(span.clone())?;
-        let mut names = issued_by(s).into_iter().chain(legal_basis(s));
+        // The second reading only when the first gave no issuer.
+        let mut names =
+            (issued_by(s).into_iter()).chain(std::iter::once_with(|| legal_basis(s)).flatten());
         if let Some(i) =
             names.find_map(|m| as_issuer(text, span.start + m.start..span.start + m.end))
         {
