@@ -32,6 +32,9 @@
 //! are a figure the load of a shared machine does not move (wall time here
 //! moves ± 25 % between runs); see "Counting instructions" in
 //! docs/PERFORMANCE.md.
+//!
+//! In these three corpus modes `XXGK_CORPUS_ONLY=<text>` keeps the corpus
+//! files whose name (`seeds/004_…`) contains it, to look at one report.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -520,9 +523,15 @@ fn corpus_turns() {
 /// The corpus texts for the mode `var` turns on; exit 2 when there are none
 /// (`../shared` absent), as a figure of nothing would mislead.
 fn corpus_texts(var: &str) -> Vec<String> {
-    let texts: Vec<String> = corpus().into_iter().map(|(_, text)| text).collect();
+    let only = std::env::var("XXGK_CORPUS_ONLY").unwrap_or_default();
+    let texts: Vec<String> = (corpus().into_iter())
+        .filter(|(name, _)| name.contains(&only))
+        .map(|(_, text)| text)
+        .collect();
     if texts.iter().all(String::is_empty) {
-        eprintln!("{var}: no corpus at ../shared/corpus");
+        eprintln!(
+            "{var}: no corpus file at ../shared/corpus (or none named as XXGK_CORPUS_ONLY says)"
+        );
         std::process::exit(2);
     }
     texts

@@ -22,6 +22,16 @@ pub struct DuplicatedWord {
     allow: HashSet<String>,
 }
 
+/// Buffers [`DuplicatedWord::block_words`] reuses from block to block: a
+/// block's characters, and whether each recurs close enough after it.
+#[derive(Default)]
+pub(super) struct WordBuffers {
+    chars: Vec<char>,
+    /// Non-zero where the character recurs (`u32`, as wide as a `char`, so
+    /// that the comparisons vectorise).
+    recurs: Vec<u32>,
+}
+
 fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{3134F}' | '\u{F900}'..='\u{FAFF}')
 }
@@ -58,45 +68,53 @@ impl DuplicatedWord {
     }
 
     pub(super) fn run(&self, cx: &Context, sink: &mut Sink) {
-        let mut chars = Vec::new();
+        let mut buffers = WordBuffers::default();
         for (b, block) in cx.report.blocks.iter().enumerate() {
-            if let Some(words) = self.block_words(cx.text, block, &mut chars) {
+            if let Some(words) = self.block_words(cx.text, block, &mut buffers) {
                 self.finish_block(cx, sink, b, &words);
             }
         }
     }
 
-    /// The repeated words of one block (offsets relative to it); `chars` is
-    /// a buffer to reuse.
+    /// The repeated words of one block (offsets relative to it).
     pub(super) fn block_words(
         &self,
         text: &str,
         block: &Block,
-        chars: &mut Vec<char>,
+        buffers: &mut WordBuffers,
     ) -> Option<Vec<Range<usize>>> {
         if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_)) {
             return None;
         }
         let text = text.get(block.range.clone())?;
+        let WordBuffers { chars, recurs } = buffers;
         chars.clear();
         chars.extend(text.chars());
         let chars: &[char] = chars;
+        // A word can repeat only where a character recurs within
+        // `max_chars` after it (most positions of a block have none): one
+        // comparison per distance over the whole block, which vectorises,
+        // instead of a short search at every position.
+        recurs.clear();
+        recurs.resize(chars.len(), 0);
+        for distance in 1..=self.max_chars.min(chars.len()) {
+            let n = chars.len() - distance;
+            let (flags, first, second) = (&mut recurs[..n], &chars[..n], &chars[distance..]);
+            for k in 0..n {
+                flags[k] |= u32::from(first[k] == second[k]);
+            }
+        }
         let width = |run: &[char]| run.iter().map(|c| c.len_utf8()).sum::<usize>();
         let mut words = Vec::new();
         // `at`: the byte offset of `chars[counted]`, counted on only when a
         // word is found (most blocks have none).
         let (mut i, mut counted, mut at) = (0, 0, 0);
-        while i < chars.len() {
-            // Most positions have no equal character close enough behind
-            // them (a plain loop over the few: `contains` sets up for many).
-            let c = chars[i];
-            let recurs = (i + 1..chars.len().min(i + 1 + self.max_chars)).any(|j| chars[j] == c);
-            let found = if recurs {
-                self.repeat_at(chars, i)
-            } else {
-                None
-            };
-            let Some(len) = found else {
+        while let Some(next) = recurs
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&r| r != 0))
+        {
+            i += next;
+            let Some(len) = self.repeat_at(chars, i) else {
                 i += 1;
                 continue;
             };
@@ -163,7 +181,10 @@ impl DuplicatedWord {
 
 #[cfg(test)]
 mod tests {
+    use std::ops::Range;
+
     use crate::check::testing::{check_rule, fixed};
+    use crate::report::{Block, BlockKind};
 
     const RULE: &str = r#"
 id = "duplicated-word"
@@ -207,5 +228,54 @@ allow = ["研究研究"]
     #[test]
     fn tables_are_not_checked() {
         assert!(check_rule(RULE, "项目 | 信息信息 | 3\n规章 | 0 | 0\n").is_empty());
+    }
+
+    /// The words found by trying every position of the block in turn, as
+    /// `block_words` did before it looked only where a character recurs.
+    fn words_trying_every_position(rule: &super::DuplicatedWord, text: &str) -> Vec<Range<usize>> {
+        let chars: Vec<char> = text.chars().collect();
+        let starts: Vec<usize> = text
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([text.len()])
+            .collect();
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            match rule.repeat_at(&chars, i) {
+                Some(len) => {
+                    words.push(starts[i + len]..starts[i + 2 * len]);
+                    i += 2 * len;
+                }
+                None => i += 1,
+            }
+        }
+        words
+    }
+
+    proptest::proptest! {
+        /// Looking only where a character recurs within `max_chars` finds
+        /// what trying every position finds: a repeat at `i` of `len`
+        /// characters has `chars[i] == chars[i + len]`.
+        #[test]
+        fn words_are_found_where_a_character_recurs(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "信", "息", "公", "开", "的", "了", "研究", "二", "〇", "常", "，", "。", "a", " ", "𠀀",
+            ]), 0..40),
+            max_chars in 2usize..6,
+        ) {
+            let rule = super::DuplicatedWord {
+                single_chars: "的了".chars().collect(),
+                min_chars: 2,
+                max_chars,
+                allow: ["研究研究".to_owned()].into_iter().collect(),
+            };
+            let text = pieces.concat();
+            let block = Block { kind: BlockKind::Paragraph, range: 0..text.len() };
+            let found = rule
+                .block_words(&text, &block, &mut super::WordBuffers::default())
+                .unwrap_or_default();
+            proptest::prop_assert_eq!(found, words_trying_every_position(&rule, &text));
+        }
     }
 }

@@ -29,6 +29,7 @@ use regex::Regex;
 use super::duplicated_paragraph::{
     FirstOccurrences, KeyCounts, Sentence, block_sentences, count_keys,
 };
+use super::duplicated_word::WordBuffers;
 use super::engine::{Plan, mentions_by_block, rule_time_limit, run_guarded, sort_findings};
 use super::paired_marks::Mark;
 use super::pattern::{Match, is_section_head, section_heads};
@@ -204,12 +205,12 @@ impl Kind {
     }
 
     /// What the rule keeps from one block; `None` when there is nothing.
-    /// `chars` is a buffer to reuse.
-    fn block_part(&self, text: &str, block: &Block, chars: &mut Vec<char>) -> Option<Part> {
+    /// `buffers`: see `DuplicatedWord::block_words`.
+    fn block_part(&self, text: &str, block: &Block, buffers: &mut WordBuffers) -> Option<Part> {
         match self {
             Kind::Pattern(p) => p.block_matches(text, block).map(Part::Matches),
             Kind::RequiredText(r) => r.block_found(text, block).then_some(Part::Found),
-            Kind::DuplicatedWord(w) => w.block_words(text, block, chars).map(Part::Words),
+            Kind::DuplicatedWord(w) => w.block_words(text, block, buffers).map(Part::Words),
             Kind::DuplicatedParagraph(_) => block_sentences(text, block).map(Part::Sentences),
             Kind::ProseArithmetic(_) => block_claims(text, block).map(Part::Claims),
             Kind::Signals(s) => s.block_hit(text, block).map(Part::Signals),
@@ -559,7 +560,7 @@ impl LiveCheck {
         let mut replaced: Vec<PartsReplaced> = (self.plan.rules.iter())
             .map(|_| PartsReplaced::default())
             .collect();
-        let mut chars = Vec::new();
+        let mut buffers = WordBuffers::default();
         let report = self.live.report();
         let blocks = &report.blocks[reparsed.start..reparsed.end];
         // Which patterns can match in the re-parsed blocks: one pass over
@@ -592,7 +593,7 @@ impl LiveCheck {
                 .zip(blocks)
                 .filter(|(_, block)| holds_a_hit(block))
                 .filter_map(|(b, block)| {
-                    Some((b, rule.kind.block_part(&self.text, block, &mut chars)?))
+                    Some((b, rule.kind.block_part(&self.text, block, &mut buffers)?))
                 })
                 .collect();
             let tally = &mut self.tallies[i];
@@ -715,7 +716,7 @@ impl LiveCheck {
             self.plan.issuer.as_deref(),
         )
         .with_possible_matches(self.plan.rule_set.prefilter.scan(&self.text));
-        let mut chars = Vec::new();
+        let mut buffers = WordBuffers::default();
         for (i, rule) in self.by_block_rules() {
             match &rule.kind {
                 Kind::Pattern(p) => {
@@ -737,7 +738,7 @@ impl LiveCheck {
                 }
                 kind => {
                     for (b, block) in report.blocks.iter().enumerate() {
-                        if let Some(part) = kind.block_part(&self.text, block, &mut chars) {
+                        if let Some(part) = kind.block_part(&self.text, block, &mut buffers) {
                             parts[i].push((b, part));
                         }
                     }

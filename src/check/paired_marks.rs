@@ -103,22 +103,35 @@ impl PairedMarks {
         (!marks.is_empty()).then_some(marks)
     }
 
-    /// The marks of every block that has some, found with one search of the
-    /// whole text (a mark is one character: it never spans two blocks).
+    /// The marks of every block that has some, from one search of the whole
+    /// text (a mark is one character: it never spans two blocks, and the
+    /// text's marks inside a block are the block's).
     pub(super) fn marks_by_block(&self, cx: &Context) -> Vec<(usize, Vec<Mark>)> {
         let mut parts: Vec<(usize, Vec<Mark>)> = Vec::new();
+        let mut current: Option<(usize, &Block)> = None;
         for m in self.marks.find_iter(cx.text) {
-            let Some(b) = cx.report.block_at(m.start()) else {
+            let (b, block) = match current {
+                Some((b, block)) if block.range.contains(&m.start()) => (b, block),
+                _ => {
+                    let Some(b) = cx.report.block_at(m.start()) else {
+                        continue;
+                    };
+                    let block = &cx.report.blocks[b];
+                    if !block.range.contains(&m.start()) {
+                        continue;
+                    }
+                    current = Some((b, block));
+                    (b, block)
+                }
+            };
+            let Some(mark) = (cx.text.get(block.range.clone()))
+                .and_then(|piece| mark_at(piece, m.start() - block.range.start, m.as_str()))
+            else {
                 continue;
             };
-            let block = &cx.report.blocks[b];
-            if !block.range.contains(&m.start()) {
-                continue;
-            }
-            if parts.last().is_none_or(|(last, _)| *last != b) {
-                if let Some(marks) = self.block_marks(cx.text, block) {
-                    parts.push((b, marks));
-                }
+            match parts.last_mut() {
+                Some((last, marks)) if *last == b => marks.push(mark),
+                _ => parts.push((b, vec![mark])),
             }
         }
         parts
@@ -128,14 +141,7 @@ impl PairedMarks {
     fn marks_in(&self, piece: &str) -> Vec<Mark> {
         self.marks
             .find_iter(piece)
-            .filter_map(|m| {
-                let c = m.as_str().chars().next()?;
-                Some(Mark {
-                    at: m.start(),
-                    c,
-                    list_marker: is_list_marker(piece, m.start()),
-                })
-            })
+            .filter_map(|m| mark_at(piece, m.start(), m.as_str()))
             .collect()
     }
 
@@ -313,14 +319,28 @@ fn blank_line_between(gap: &str) -> bool {
 
 /// Whether the closing mark at `i` ends a bare ordinal at the start of its
 /// line (`1）`, `（2` is not); `text` starts at a line start.
+/// The mark `found` at offset `at` of `piece`.
+fn mark_at(piece: &str, at: usize, found: &str) -> Option<Mark> {
+    Some(Mark {
+        at,
+        c: found.chars().next()?,
+        list_marker: is_list_marker(piece, at),
+    })
+}
+
 fn is_list_marker(text: &str, i: usize) -> bool {
+    // Most marks follow a character that is no ordinal: no need to look for
+    // the line's start.
+    if !text[..i].chars().next_back().is_some_and(is_ordinal) {
+        return false;
+    }
     let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
     let before = text[line_start..i].trim_start();
-    !before.is_empty()
-        && before.chars().count() <= 3
-        && before
-            .chars()
-            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    !before.is_empty() && before.chars().count() <= 3 && before.chars().all(is_ordinal)
+}
+
+fn is_ordinal(c: char) -> bool {
+    c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
 }
 
 #[cfg(test)]

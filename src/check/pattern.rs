@@ -579,7 +579,8 @@ impl Replacement {
                 out
             }
             With::Translate(table) => {
-                let mut out = String::with_capacity(found.len());
+                // Room for ASCII marks made full-width (three bytes each).
+                let mut out = String::with_capacity(found.len().saturating_mul(3));
                 for c in found.chars() {
                     match table.get(&c) {
                         Some(to) => out.push_str(to),

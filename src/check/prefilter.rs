@@ -25,6 +25,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
@@ -215,7 +217,7 @@ pub struct Prefilter {
     /// Rule id → the number of each of its patterns (a pattern rule has one,
     /// a signals rule one per signal); `None` for a pattern the prefilter
     /// knows nothing about.
-    index: HashMap<String, Vec<Option<usize>>>,
+    index: FxHashMap<String, Vec<Option<usize>>>,
     /// How many patterns `index` numbers.
     pattern_count: usize,
 }
@@ -435,7 +437,7 @@ impl Prefilter {
         let mut scanner = (!scanned.is_empty())
             .then(|| Scanner::new(&scanned))
             .flatten();
-        let mut index: HashMap<String, Vec<Option<usize>>> = HashMap::new();
+        let mut index: FxHashMap<String, Vec<Option<usize>>> = FxHashMap::default();
         let mut literal_ids: HashMap<&[u8], usize> = HashMap::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut pattern_count = 0;

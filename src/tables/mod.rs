@@ -21,8 +21,8 @@ pub mod identity;
 mod label;
 mod value;
 
+use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -61,7 +61,7 @@ pub struct Layout {
     finder: OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// Each name → the lines it names (rows as `i`, columns as `rows + i`),
     /// ascending: labels are looked up, not compared with every name.
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: FxHashMap<String, Vec<usize>>,
     /// The rows' names long enough for a misspelling to be recognised, as
     /// characters: (row, name).
     long_names: Vec<(usize, Vec<char>)>,
@@ -72,7 +72,7 @@ const DISTINCTIVE_CHARS: usize = 4;
 
 impl Layout {
     pub fn new(name: String, rows: Vec<Line>, columns: Vec<Line>) -> Layout {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, line) in rows.iter().chain(&columns).enumerate() {
             for n in &line.names {
                 let lines = by_name.entry(n.clone()).or_default();
