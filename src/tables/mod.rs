@@ -59,12 +59,14 @@ pub struct Layout {
     /// the first table a report has (most processes' reports have none or
     /// few; six layouts' automata are a tenth of an empty report's check).
     finder: OnceLock<Option<aho_corasick::AhoCorasick>>,
+    /// The declared names of two characters or more, sorted, and an
+    /// automaton finding them in a caption; built on first use.
+    caption_names: OnceLock<(Vec<String>, Option<aho_corasick::AhoCorasick>)>,
     /// Each name → the lines it names (rows as `i`, columns as `rows + i`),
     /// ascending: labels are looked up, not compared with every name.
     by_name: FxHashMap<String, Vec<usize>>,
-    /// The rows' names long enough for a misspelling to be recognised, as
-    /// characters: (row, name).
-    long_names: Vec<(usize, Vec<char>)>,
+    /// The rows' names long enough for a misspelling to be recognised.
+    long_names: Vec<LongName>,
 }
 
 /// Labels shorter than this (总计, 规章) are too common to tell tables apart.
@@ -82,14 +84,15 @@ impl Layout {
             }
         }
         let long_names = (rows.iter().enumerate())
-            .flat_map(|(r, line)| line.names.iter().map(move |n| (r, n.chars().collect())))
-            .filter(|(_, n): &(usize, Vec<char>)| n.len() >= SIMILAR_MIN_CHARS)
+            .flat_map(|(r, line)| line.names.iter().map(move |n| LongName::new(r, n)))
+            .filter(|n| n.chars.len() >= SIMILAR_MIN_CHARS)
             .collect();
         Layout {
             name,
             rows,
             columns,
             finder: OnceLock::new(),
+            caption_names: OnceLock::new(),
             by_name,
             long_names,
         }
@@ -116,6 +119,36 @@ impl Layout {
                 .flatten()
         });
         finder.as_ref().is_none_or(|f| f.is_match(raw))
+    }
+
+    /// The declared names of two characters or more that `caption`
+    /// contains, each once.
+    fn names_in(&self, caption: &str) -> Vec<&str> {
+        let (names, finder) = self.caption_names.get_or_init(|| {
+            let mut names: Vec<String> = (self.rows.iter().chain(&self.columns))
+                .flat_map(|l| &l.names)
+                .filter(|n| n.chars().count() >= 2)
+                .cloned()
+                .collect();
+            names.sort();
+            names.dedup();
+            let finder = aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(&names)
+                .ok();
+            (names, finder)
+        });
+        let mut found: Vec<&str> = match finder {
+            Some(finder) => (finder.find_overlapping_iter(caption))
+                .filter_map(|m| names.get(m.pattern().as_usize()).map(String::as_str))
+                .collect(),
+            None => (names.iter().map(String::as_str))
+                .filter(|n| caption.contains(n))
+                .collect(),
+        };
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     pub fn row(&self, key: &str) -> Option<usize> {
@@ -291,6 +324,44 @@ const RECOGNISED_AT: usize = 3;
 const SIMILAR_AT: f64 = 0.8;
 const SIMILAR_MIN_CHARS: usize = 6;
 
+/// A declared row's name, as characters, for [`similar_row`].
+#[derive(Clone, Debug)]
+struct LongName {
+    row: usize,
+    chars: Vec<char>,
+    /// The same characters sorted.
+    sorted: Vec<char>,
+}
+
+impl LongName {
+    fn new(row: usize, name: &str) -> LongName {
+        let chars: Vec<char> = name.chars().collect();
+        let mut sorted = chars.clone();
+        sorted.sort_unstable();
+        LongName { row, chars, sorted }
+    }
+}
+
+/// How many characters two sorted lists share, counted with repetition: a
+/// bound on their longest common subsequence, found in one merge.
+fn shared_chars(a: &[char], b: &[char]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => (i, j, shared) = (i + 1, j + 1, shared + 1),
+        }
+    }
+    shared
+}
+
+/// Twice `common` over the total length of two strings: 1 for equal
+/// strings, when `common` is the length of their longest common subsequence.
+fn score(common: usize, a: &[char], b: &[char]) -> f64 {
+    2.0 * common as f64 / (a.len() + b.len()).max(1) as f64
+}
+
 /// Twice the longest common subsequence of `a` and `b` over their total
 /// length: 1 for equal strings.
 fn similarity(a: &[char], b: &[char]) -> f64 {
@@ -306,8 +377,7 @@ fn similarity(a: &[char], b: &[char]) -> f64 {
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    let common = previous[b.len()];
-    2.0 * common as f64 / (a.len() + b.len()).max(1) as f64
+    score(previous[b.len()], a, b)
 }
 
 /// The declared row, not yet read, whose name `label` nearly spells.
@@ -316,46 +386,59 @@ fn similar_row(layout: &Layout, grid: &Grid, label: &str) -> Option<usize> {
     if found.len() < SIMILAR_MIN_CHARS {
         return None;
     }
+    let mut sorted = found.clone();
+    sorted.sort_unstable();
     let mut best = None;
     let mut best_score = SIMILAR_AT;
-    for (r, name) in &layout.long_names {
-        if grid.has_row(*r) {
+    for LongName {
+        row,
+        chars: name,
+        sorted: name_sorted,
+    } in &layout.long_names
+    {
+        if grid.has_row(*row) {
             continue;
         }
-        // Lengths too far apart cannot reach the threshold.
-        let (short, long) = (found.len().min(name.len()), found.len().max(name.len()));
-        if (2 * short) as f64 / ((short + long) as f64) < best_score {
+        // Lengths too far apart, or too few characters in common, cannot
+        // reach the threshold (the common subsequence is at most as long
+        // as either, and uses only characters both have).
+        let short = found.len().min(name.len());
+        if score(short, &found, name) < best_score
+            || score(shared_chars(&sorted, name_sorted), &found, name) < best_score
+        {
             continue;
         }
-        let score = similarity(&found, name);
-        if score >= best_score {
-            best_score = score;
-            best = Some(*r);
+        let similar = similarity(&found, name);
+        if similar >= best_score {
+            best_score = similar;
+            best = Some(*row);
         }
     }
     best
 }
 
 /// The declared row the running text names (a caption such as `### 行政复议`,
-/// normalised), by the longest name it contains.
-fn row_named_in(layout: &Layout, caption: &str) -> Option<usize> {
+/// normalised), by the longest name it contains; `named`: the names it
+/// contains ([`Layout::names_in`]).
+fn row_named_in(layout: &Layout, named: &[&str]) -> Option<usize> {
     layout
         .rows
         .iter()
         .enumerate()
         .flat_map(|(i, l)| l.names.iter().map(move |n| (i, n)))
-        .filter(|(_, n)| n.chars().count() >= 2 && caption.contains(n.as_str()))
+        .filter(|(_, n)| named.contains(&n.as_str()))
         .max_by_key(|(_, n)| n.len())
         .map(|(i, _)| i)
 }
 
-/// How many declared lines the running text names by a distinctive label.
-fn caption_hits(layout: &Layout, caption: &str) -> usize {
+/// How many declared lines the running text names by a distinctive label;
+/// `named`: the names it contains ([`Layout::names_in`]).
+fn caption_hits(layout: &Layout, named: &[&str]) -> usize {
     (layout.rows.iter().chain(&layout.columns))
         .filter(|l| {
             l.names
                 .iter()
-                .any(|n| n.chars().count() >= DISTINCTIVE_CHARS && caption.contains(n))
+                .any(|n| named.contains(&n.as_str()) && n.chars().count() >= DISTINCTIVE_CHARS)
         })
         .count()
 }
@@ -486,15 +569,16 @@ pub fn read(split: &SplitTables, layout: &Layout) -> Option<Grid> {
         data_hits,
     } in scored
     {
-        let caption = split.caption(block);
+        let in_caption = split.caption(block).map(|c| layout.names_in(c));
         // The caption's labels count only when the table's own do not decide.
         let belongs = hit >= RECOGNISED_AT
             || (present && data_hits > 0)
-            || caption.is_some_and(|c| hit + caption_hits(layout, c) >= RECOGNISED_AT);
+            || (in_caption.as_deref())
+                .is_some_and(|names| hit + caption_hits(layout, names) >= RECOGNISED_AT);
         if !belongs {
             continue;
         }
-        let mut pending = caption.and_then(|c| row_named_in(layout, c));
+        let mut pending = (in_caption.as_deref()).and_then(|names| row_named_in(layout, names));
         let mut placed_any = false;
         let mut unplaced = Vec::new();
         for (row, named) in Piece::by_row(rows, named) {

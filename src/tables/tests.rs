@@ -199,3 +199,42 @@ fn a_misspelt_label_is_read_as_the_row_it_nearly_spells() {
         2.0 * 2.0 / 6.0
     );
 }
+
+proptest::proptest! {
+    /// The characters two names share bound their common subsequence, so a
+    /// name skipped for sharing too few could not have been similar enough.
+    #[test]
+    fn shared_characters_bound_the_common_subsequence(
+        a in proptest::collection::vec(proptest::sample::select(vec!['公', '开', '申', '请', '数', '其', '他']), 0..12),
+        b in proptest::collection::vec(proptest::sample::select(vec!['公', '开', '申', '请', '数', '其', '他']), 0..12),
+    ) {
+        let sorted = |v: &[char]| {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v
+        };
+        let shared = shared_chars(&sorted(&a), &sorted(&b));
+        proptest::prop_assert!(score(shared, &a, &b) >= similarity(&a, &b));
+    }
+
+    /// A layout's names found in a caption by its automaton are the names
+    /// of two characters or more the caption contains.
+    #[test]
+    fn names_in_a_caption_are_the_names_it_contains(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "收到", "申请", "数", "当面", "网络", "办结", "，", "结果", "维持", "纠正", "总计",
+        ]), 0..16),
+    ) {
+        let caption = pieces.concat();
+        for layout in [applications(), review()] {
+            let mut contained: Vec<&str> = (layout.rows.iter().chain(&layout.columns))
+                .flat_map(|l| &l.names)
+                .map(String::as_str)
+                .filter(|n| n.chars().count() >= 2 && caption.contains(n))
+                .collect();
+            contained.sort_unstable();
+            contained.dedup();
+            proptest::prop_assert_eq!(layout.names_in(&caption), contained);
+        }
+    }
+}
