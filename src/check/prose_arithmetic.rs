@@ -266,6 +266,15 @@ fn sum_mismatches(text: &str) -> Vec<Mismatch> {
         else {
             continue;
         };
+        // `余`/`多` make a figure approximate. A total is a figure a `其中`
+        // list follows: most figures are not, so that is tested before the
+        // clause before the figure is read.
+        if total.get(2).is_some() {
+            continue;
+        }
+        let Some(start) = LIST_START.find(&text[whole.end()..]) else {
+            continue;
+        };
         // Approximate or running totals: a word to that effect in the
         // clause before the figure.
         let clause = text[..figure.start()]
@@ -273,13 +282,10 @@ fn sum_mismatches(text: &str) -> Vec<Mismatch> {
             .next()
             .unwrap_or_default();
         let clause: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
-        if total.get(2).is_some() || NOT_EXACT.iter().any(|w| clause.contains(w)) {
+        if NOT_EXACT.iter().any(|w| clause.contains(w)) {
             continue;
         }
         let Some(total_value) = number(figure.as_str()) else {
-            continue;
-        };
-        let Some(start) = LIST_START.find(&text[whole.end()..]) else {
             continue;
         };
         let list_from = whole.end() + start.end();

@@ -86,7 +86,9 @@ fn squash(s: &str) -> String {
 /// pack's declared labels.
 pub fn normalize(label: &str) -> String {
     let half: std::borrow::Cow<str> = if label.chars().any(|c| half_width(c) != c) {
-        label.chars().map(half_width).collect::<String>().into()
+        let mut half = String::with_capacity(label.len());
+        half.extend(label.chars().map(half_width));
+        half.into()
     } else {
         label.into()
     };
