@@ -132,8 +132,9 @@ impl Layout {
                 .collect();
             names.sort();
             names.dedup();
+            // The least to build: captions are short.
             let finder = aho_corasick::AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                 .build(&names)
                 .ok();
             (names, finder)
