@@ -15,7 +15,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::OnceLock;
 
+use memchr::memmem;
 use regex::{Captures, Regex};
 use regex_syntax::hir::Hir;
 
@@ -32,6 +34,9 @@ pub struct Pattern {
     /// Indices of the groups that narrow the flagged range (`m`, `m2`…).
     flag_groups: Vec<usize>,
     exclude: Option<PackRegex>,
+    /// Finders for literals every `exclude` match holds one of, when there
+    /// are a few; read from its syntax on first need.
+    exclude_needs: OnceLock<Option<Vec<memmem::Finder<'static>>>>,
     scope: Scope,
     /// Only in sections whose heading title matches.
     section: Option<PackRegex>,
@@ -45,6 +50,10 @@ pub struct Pattern {
     /// A check a match must pass to be a finding.
     validate: Option<Validator>,
 }
+
+/// An `exclude` pattern with more literals than this is searched in every
+/// block holding a match of the rule.
+const MAX_EXCLUDE_LITERALS: usize = 8;
 
 const DEFAULT_GROUP_MESSAGE: &str = "{message}（全文共 {count} 处，修复将一并更正）";
 
@@ -190,6 +199,7 @@ impl Pattern {
             facts,
             matcher,
             exclude,
+            exclude_needs: OnceLock::new(),
             scope: spec.scope.unwrap_or_default(),
             section: section_filter(src, spec)?,
             fix,
@@ -457,9 +467,25 @@ impl Pattern {
     /// Where the rule's `exclude` pattern matches in `haystack`: matches
     /// overlapping them are not findings.
     fn exclusions(&self, haystack: &str) -> Vec<Range<usize>> {
-        self.exclude.as_ref().map_or_else(Vec::new, |exclude| {
-            exclude.find_iter(haystack).map(|m| m.range()).collect()
-        })
+        let Some(exclude) = &self.exclude else {
+            return Vec::new();
+        };
+        // A block holding none of the literals every match holds has no
+        // match: most blocks, and a few finders cost less than the search.
+        let needs = self.exclude_needs.get_or_init(|| {
+            let literals = PatternFacts::of(exclude).required_literals()?.to_vec();
+            (literals.len() <= MAX_EXCLUDE_LITERALS).then(|| {
+                (literals.iter())
+                    .map(|l| memmem::Finder::new(l).into_owned())
+                    .collect()
+            })
+        });
+        if let Some(needs) = needs
+            && !needs.iter().any(|n| n.find(haystack.as_bytes()).is_some())
+        {
+            return Vec::new();
+        }
+        exclude.find_iter(haystack).map(|m| m.range()).collect()
     }
 
     /// The message and fix of one match.
