@@ -317,8 +317,6 @@ fn blank_line_between(gap: &str) -> bool {
     }
 }
 
-/// Whether the closing mark at `i` ends a bare ordinal at the start of its
-/// line (`1）`, `（2` is not); `text` starts at a line start.
 /// The mark `found` at offset `at` of `piece`.
 fn mark_at(piece: &str, at: usize, found: &str) -> Option<Mark> {
     Some(Mark {
@@ -328,6 +326,8 @@ fn mark_at(piece: &str, at: usize, found: &str) -> Option<Mark> {
     })
 }
 
+/// Whether the closing mark at `i` ends a bare ordinal at the start of its
+/// line (`1）`, `（2` is not); `text` starts at a line start.
 fn is_list_marker(text: &str, i: usize) -> bool {
     // Most marks follow a character that is no ordinal: no need to look for
     // the line's start.
@@ -339,6 +339,7 @@ fn is_list_marker(text: &str, i: usize) -> bool {
     !before.is_empty() && before.chars().count() <= 3 && before.chars().all(is_ordinal)
 }
 
+/// A digit of a list's ordinal (`1`, `十`).
 fn is_ordinal(c: char) -> bool {
     c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
 }

@@ -25,8 +25,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-
-use rustc_hash::FxHashMap;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
@@ -37,6 +35,7 @@ use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchError};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
+use rustc_hash::FxHashMap;
 
 use super::{CompiledRule, Kind};
 
