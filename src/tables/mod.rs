@@ -21,10 +21,11 @@ pub mod identity;
 mod label;
 mod value;
 
-use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 pub use label::{normalize, normalize_text};
 pub use value::{Value, parse as parse_value};
@@ -101,12 +102,7 @@ impl Layout {
     /// Whether a table's raw text may belong to this layout.
     fn may_hold(&self, raw: &str) -> bool {
         let finder = self.finder.get_or_init(|| {
-            let mut names: Vec<&String> = (self.rows.iter().chain(&self.columns))
-                .flat_map(|l| &l.names)
-                .filter(|n| n.chars().count() >= DISTINCTIVE_CHARS)
-                .collect();
-            names.sort();
-            names.dedup();
+            let names = self.names_of_at_least(DISTINCTIVE_CHARS);
             // An NFA: a DFA over these labels costs more to build than the
             // few table texts of a report take to search.
             (!names.is_empty())
@@ -121,17 +117,26 @@ impl Layout {
         finder.as_ref().is_none_or(|f| f.is_match(raw))
     }
 
+    /// The declared names (of rows and columns) of `min_chars` characters or
+    /// more, sorted, each once.
+    fn names_of_at_least(&self, min_chars: usize) -> Vec<&str> {
+        let mut names: Vec<&str> = (self.rows.iter().chain(&self.columns))
+            .flat_map(|l| &l.names)
+            .map(String::as_str)
+            .filter(|n| n.chars().count() >= min_chars)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// The declared names of two characters or more that `caption`
     /// contains, each once.
     fn names_in(&self, caption: &str) -> Vec<&str> {
         let (names, finder) = self.caption_names.get_or_init(|| {
-            let mut names: Vec<String> = (self.rows.iter().chain(&self.columns))
-                .flat_map(|l| &l.names)
-                .filter(|n| n.chars().count() >= 2)
-                .cloned()
+            let names: Vec<String> = (self.names_of_at_least(2).into_iter())
+                .map(str::to_owned)
                 .collect();
-            names.sort();
-            names.dedup();
             // The least to build: captions are short.
             let finder = aho_corasick::AhoCorasick::builder()
                 .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
